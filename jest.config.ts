@@ -1,0 +1,33 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from 'jest';
+
+// One jest project per workspace that has a `test/` folder. Tests import the other workspaces'
+// TypeScript sources directly (no build needed), and @swc/jest only strips types: type errors are
+// caught by `npm run typecheck`, which CI runs before the tests.
+const workspaceDirs = ['packages', 'apps'].flatMap((group) =>
+  existsSync(join(__dirname, group))
+    ? readdirSync(join(__dirname, group)).map((name) => join(group, name))
+    : [],
+);
+
+const projects: Config['projects'] = workspaceDirs
+  .filter((dir) => existsSync(join(__dirname, dir, 'test')))
+  .map((dir) => ({
+    displayName: dir,
+    rootDir: join(__dirname, dir),
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+    moduleNameMapper: {
+      '^@sessiond/(session-store|tacacs-plus|test-utils|client)$': '<rootDir>/../../packages/$1/src/index.ts',
+    },
+  }));
+
+const config: Config = {
+  projects,
+  // Real servers start and stop in these suites; give them room, but never rely on timing.
+  testTimeout: 60_000,
+};
+
+export default config;
