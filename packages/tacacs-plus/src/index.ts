@@ -1,0 +1,95 @@
+// Public API of @sessiond/tacacs-plus: an explicit list (style.md: no `export *`).
+
+// Wire constants (RFC 8907)
+export {
+  AcctFlag,
+  AcctStatus,
+  AuthenAction,
+  AuthenContinueFlag,
+  AuthenMethod,
+  AuthenReplyFlag,
+  AuthenService,
+  AuthenStatus,
+  AuthenType,
+  AuthorStatus,
+  DEFAULT_MAX_BODY_LENGTH,
+  DEFAULT_PORT,
+  HEADER_LENGTH,
+  HeaderFlag,
+  PacketType,
+  Version,
+} from './constants';
+
+// Codec (pure)
+export { decodeHeader, encodeHeader, type PacketHeader } from './header';
+export { obfuscate, pseudoPad, type PadInput } from './obfuscation';
+export { serializePacket, type PacketFields } from './serializer';
+export { PacketParser, type ParserOptions } from './parser';
+export { decodePacketBody, isUnencrypted, revealBody, type RawPacket } from './packet';
+export {
+  decodeAuthenStart,
+  encodeAuthenStart,
+  type AuthenStart,
+  type AuthenStartInput,
+} from './bodies/authen-start';
+export {
+  decodeAuthenReply,
+  encodeAuthenReply,
+  type AuthenReply,
+  type AuthenReplyInput,
+} from './bodies/authen-reply';
+export {
+  decodeAuthenContinue,
+  encodeAuthenContinue,
+  type AuthenContinue,
+  type AuthenContinueInput,
+} from './bodies/authen-continue';
+export {
+  decodeAuthorRequest,
+  encodeAuthorRequest,
+  type AuthorRequest,
+  type AuthorRequestInput,
+} from './bodies/author-request';
+export {
+  decodeAuthorResponse,
+  encodeAuthorResponse,
+  type AuthorResponse,
+  type AuthorResponseInput,
+} from './bodies/author-response';
+export {
+  decodeAcctRequest,
+  encodeAcctRequest,
+  type AcctRequest,
+  type AcctRequestInput,
+} from './bodies/acct-request';
+export { decodeAcctReply, encodeAcctReply, type AcctReply, type AcctReplyInput } from './bodies/acct-reply';
+
+// Errors
+export {
+  TacacsClientClosedError,
+  TacacsConfigError,
+  TacacsConnectionError,
+  TacacsError,
+  TacacsFieldTooLongError,
+  TacacsKeyMismatchError,
+  TacacsProtocolError,
+  TacacsServerError,
+  TacacsTimeoutError,
+  TacacsUnavailableError,
+  type ConnectionFailure,
+  type ProtocolErrorReason,
+  type TacacsFailureCause,
+  type TacacsServerFailure,
+  type TimeoutPhase,
+  type UnavailableReason,
+} from './errors';
+
+// Users file and password hashing (shared with sessiond's local AAA method)
+export {
+  hashPassword,
+  parseScryptHash,
+  verifyPassword,
+  type HashPasswordOptions,
+  type ScryptHash,
+} from './password-hash';
+export { loadUsersFile, parseUsers, type UserRecord, type UsersDatabase } from './users-file';

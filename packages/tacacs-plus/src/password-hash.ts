@@ -1,0 +1,92 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { TacacsConfigError } from './errors';
+
+/** Options of `hashPassword`; defaults: ln=14 (N=16384), r=8, p=1, 16-byte salt, 32-byte hash. */
+export interface HashPasswordOptions {
+  /** log2 of the scrypt cost N. */
+  readonly ln?: number;
+  readonly r?: number;
+  readonly p?: number;
+  readonly saltBytes?: number;
+  readonly hashBytes?: number;
+}
+
+export interface ScryptHash {
+  readonly ln: number;
+  readonly r: number;
+  readonly p: number;
+  readonly salt: Buffer;
+  readonly hash: Buffer;
+}
+
+// Bounds keep a hostile or mistyped users file from asking for gigabytes or minutes per login.
+const LIMITS = { ln: [1, 20], r: [1, 32], p: [1, 16], salt: [8, 64], hash: [16, 64] } as const;
+const PREFIX = '$scrypt$';
+const PATTERN =
+  /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
+
+function inRange(name: string, value: number, [min, max]: readonly [number, number]): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new TacacsConfigError(`scrypt ${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** Parses `$scrypt$ln=14,r=8,p=1$<salt base64>$<hash base64>`; throws TacacsConfigError when malformed. */
+export function parseScryptHash(encoded: string): ScryptHash {
+  const match = PATTERN.exec(encoded);
+  if (match === null) throw new TacacsConfigError('not a $scrypt$ln=…,r=…,p=…$salt$hash string');
+  const [, ln, r, p, salt, hash] = match;
+  const parsed = {
+    ln: inRange('ln', Number(ln), LIMITS.ln),
+    r: inRange('r', Number(r), LIMITS.r),
+    p: inRange('p', Number(p), LIMITS.p),
+    salt: Buffer.from(salt ?? '', 'base64'),
+    hash: Buffer.from(hash ?? '', 'base64'),
+  };
+  inRange('salt length', parsed.salt.length, LIMITS.salt);
+  inRange('hash length', parsed.hash.length, LIMITS.hash);
+  return parsed;
+}
+
+function derive(
+  password: string,
+  salt: Buffer,
+  length: number,
+  params: ScryptHash | Required<HashPasswordOptions>,
+): Promise<Buffer> {
+  const N = 2 ** params.ln;
+  const options: ScryptOptions = {
+    N,
+    r: params.r,
+    p: params.p,
+    maxmem: 256 * N * params.r * params.p + 1024 * 1024,
+  };
+  return new Promise((resolve, reject) => {
+    // Asynchronous scrypt runs on the libuv pool: logins never block the event loop.
+    scrypt(password.normalize('NFC'), salt, length, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
+  });
+}
+
+/** Hashes a password with scrypt into a PHC-like string (`$scrypt$ln=14,r=8,p=1$salt$hash`). */
+export async function hashPassword(password: string, options: HashPasswordOptions = {}): Promise<string> {
+  const params = {
+    ln: inRange('ln', options.ln ?? 14, LIMITS.ln),
+    r: inRange('r', options.r ?? 8, LIMITS.r),
+    p: inRange('p', options.p ?? 1, LIMITS.p),
+    saltBytes: inRange('salt length', options.saltBytes ?? 16, LIMITS.salt),
+    hashBytes: inRange('hash length', options.hashBytes ?? 32, LIMITS.hash),
+  };
+  const salt = randomBytes(params.saltBytes);
+  const hash = await derive(password, salt, params.hashBytes, params);
+  return `${PREFIX}ln=${params.ln},r=${params.r},p=${params.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+/** True when `password` matches `encoded`; constant-time comparison. Throws TacacsConfigError if malformed. */
+export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+  const parsed = parseScryptHash(encoded);
+  const candidate = await derive(password, parsed.salt, parsed.hash.length, parsed);
+  return timingSafeEqual(candidate, parsed.hash);
+}
