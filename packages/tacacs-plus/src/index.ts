@@ -93,3 +93,44 @@ export {
   type ScryptHash,
 } from './password-hash';
 export { loadUsersFile, parseUsers, type UserRecord, type UsersDatabase } from './users-file';
+
+// Client
+export {
+  TacacsClient,
+  type AccountingRequest,
+  type AuthenticateRequest,
+  type AuthorizeRequest,
+} from './client';
+export {
+  DEFAULTS as CLIENT_DEFAULTS,
+  type TacacsClientOptions,
+  type TacacsServerConfig,
+} from './client/options';
+export type {
+  AccountingResult,
+  AuthenticationResult,
+  AuthorizationPass,
+  AuthorizationResult,
+  TacacsFail,
+  TacacsPassBase,
+  TacacsUnavailable,
+} from './client/results';
+export type { EventError, TacacsClientEvent, TacacsOperation } from './client/events';
+export type { TacacsServerStats } from './client/stats';
+export type { AuthenTypeName } from './client/authenticate-flow';
+export type { AcctFlagName } from './client/accounting-flow';
+export { privLevelOf } from './client/authorize-flow';
+export { tcpTransport, type TacacsTransport, type TransportTarget } from './transport';
+
+// Server (tests and the local stack)
+export {
+  TacacsServer,
+  type TacacsServerOptions,
+  type TacacsServerStats as TacacsServerCounters,
+} from './server/tacacs-server';
+export type { TacacsFault, TacacsFaultType } from './server/faults';
+export type { RequestKind, RequestLogEntry } from './server/handler-types';
+export type { AccountingRecord } from './server/accounting-log';
+
+// Testing helpers (fault-injecting fake server for cases the real server cannot produce)
+export { ScriptedTacacsServer, type ScriptAction, type ScriptedRequest } from './testing/scripted-server';

@@ -1,0 +1,125 @@
+import { DEFAULT_MAX_BODY_LENGTH, DEFAULT_PORT } from '../constants';
+import { TacacsConfigError } from '../errors';
+import type { TacacsTransport } from '../transport';
+import type { TacacsClientEvent } from './events';
+
+/** One TACACS+ server (RFC 9950 defaults: 5 s timeout, single-connection off). */
+export interface TacacsServerConfig {
+  readonly host: string;
+  /** Default 49. */
+  readonly port?: number;
+  /** Shared secret. Empty only with `unencrypted: true` on the client. */
+  readonly key: string;
+  /** TCP connect timeout in ms (default 5000). */
+  readonly connectTimeoutMs?: number;
+  /** Wait for each reply, in ms (default 5000). */
+  readonly readTimeoutMs?: number;
+  /** Ask for single-connect mode (default false). */
+  readonly singleConnect?: boolean;
+}
+
+export interface TacacsClientOptions {
+  /** Tried in order. */
+  readonly servers: readonly TacacsServerConfig[];
+  /** Extra attempts on a server that refused or timed out (default 1). Never after FAIL. */
+  readonly retries?: number;
+  /** A dead server is skipped for this long, in ms (default 30000; 0 disables hold-down). */
+  readonly holdDownMs?: number;
+  /** A single-connect connection with no session is closed after this many ms (default 30000). */
+  readonly idleTimeoutMs?: number;
+  /** The only way to allow an empty key: packets are then sent with the UNENCRYPTED flag (default false). */
+  readonly unencrypted?: boolean;
+  /** Largest reply body accepted, in bytes (default 65535). */
+  readonly maxBodyLength?: number;
+  /** Structured events for metrics and logs; never contain a password or key. */
+  readonly onEvent?: (event: TacacsClientEvent) => void;
+  /** How bytes reach the servers (default plain TCP; RFC 9887 TLS would be another transport). */
+  readonly transport?: TacacsTransport;
+  /** Clock for hold-down, in ms (default Date.now); injectable for tests. */
+  readonly now?: () => number;
+}
+
+export interface ResolvedServer {
+  readonly host: string;
+  readonly port: number;
+  readonly label: string;
+  readonly key: Buffer;
+  readonly obfuscate: boolean;
+  readonly connectTimeoutMs: number;
+  readonly readTimeoutMs: number;
+  readonly singleConnect: boolean;
+}
+
+export const DEFAULTS = {
+  port: DEFAULT_PORT,
+  connectTimeoutMs: 5_000,
+  readTimeoutMs: 5_000,
+  singleConnect: false,
+  retries: 1,
+  holdDownMs: 30_000,
+  idleTimeoutMs: 30_000,
+  maxBodyLength: DEFAULT_MAX_BODY_LENGTH,
+} as const;
+
+/** Below this many characters a key draws a `weak-key` event (tacacs.md secret policy). */
+export const WEAK_KEY_LENGTH = 16;
+
+function positive(name: string, value: number, allowZero = false): number {
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new TacacsConfigError(
+      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${value}`,
+    );
+  }
+  return value;
+}
+
+export function resolveServer(
+  config: TacacsServerConfig,
+  index: number,
+  unencrypted: boolean,
+  transport: TacacsTransport,
+): ResolvedServer {
+  const where = `servers[${index}]`;
+  if (typeof config.host !== 'string' || config.host.trim() === '') {
+    throw new TacacsConfigError(`${where}.host must be a non-empty string`);
+  }
+  const port = config.port ?? DEFAULTS.port;
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new TacacsConfigError(`${where}.port must be an integer from 1 to 65535`);
+  }
+  if (typeof config.key !== 'string') throw new TacacsConfigError(`${where}.key must be a string`);
+  if (config.key === '' && !unencrypted && transport.obfuscates) {
+    // RFC 8907 §10.5.2: never run without obfuscation by accident.
+    throw new TacacsConfigError(`${where}.key is empty; set unencrypted: true to allow that explicitly`);
+  }
+  return {
+    host: config.host,
+    port,
+    label: `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    key: Buffer.from(config.key, 'utf8'),
+    obfuscate: transport.obfuscates && config.key !== '',
+    connectTimeoutMs: positive(
+      `${where}.connectTimeoutMs`,
+      config.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+    ),
+    readTimeoutMs: positive(`${where}.readTimeoutMs`, config.readTimeoutMs ?? DEFAULTS.readTimeoutMs),
+    singleConnect: config.singleConnect ?? DEFAULTS.singleConnect,
+  };
+}
+
+export function resolveClientNumbers(options: TacacsClientOptions): {
+  retries: number;
+  holdDownMs: number;
+  idleTimeoutMs: number;
+  maxBodyLength: number;
+} {
+  const retries = options.retries ?? DEFAULTS.retries;
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new TacacsConfigError('retries must be an integer ≥ 0');
+  return {
+    retries,
+    holdDownMs: positive('holdDownMs', options.holdDownMs ?? DEFAULTS.holdDownMs, true),
+    idleTimeoutMs: positive('idleTimeoutMs', options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs),
+    maxBodyLength: positive('maxBodyLength', options.maxBodyLength ?? DEFAULTS.maxBodyLength),
+  };
+}

@@ -1,0 +1,219 @@
+import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AuthenContinueFlag, AuthenStatus, HeaderFlag, PacketType } from '../constants';
+import { decodeAcctRequest } from '../bodies/acct-request';
+import { decodeAuthenContinue } from '../bodies/authen-continue';
+import { encodeAuthenReply } from '../bodies/authen-reply';
+import { decodeAuthenStart } from '../bodies/authen-start';
+import { decodeAuthorRequest } from '../bodies/author-request';
+import { TacacsError, TacacsKeyMismatchError } from '../errors';
+import type { PacketHeader } from '../header';
+import { decodePacketBody, isUnencrypted, type RawPacket } from '../packet';
+import { PacketParser } from '../parser';
+import { serializePacket } from '../serializer';
+import { handleAccounting } from './acct-handler';
+import { AuthenSession } from './authen-handler';
+import { handleAuthorization } from './author-handler';
+import { errorBody, faultReply } from './fault-replies';
+import { GARBAGE_REPLY, WRONG_KEY, type TacacsFault } from './faults';
+import type { HandlerContext, HandlerReply, RequestKind, RequestLogEntry } from './handler-types';
+
+export interface ServerConnectionDeps {
+  readonly key: Buffer;
+  readonly singleConnect: boolean;
+  readonly idleTimeoutMs: number;
+  readonly maxBodyLength: number;
+  readonly context: HandlerContext;
+  readonly fault: () => TacacsFault | undefined;
+  readonly onRequest: (kind: RequestKind) => void;
+  readonly onResult: (entry: RequestLogEntry) => void;
+}
+
+interface SessionState {
+  readonly kind: RequestKind;
+  readonly type: number;
+  readonly version: number;
+  lastSeq: number;
+  authen?: AuthenSession;
+  getdata?: boolean;
+}
+
+const KIND: Readonly<Record<number, RequestKind>> = {
+  [PacketType.AUTHEN]: 'authentication',
+  [PacketType.AUTHOR]: 'authorization',
+  [PacketType.ACCT]: 'accounting',
+};
+
+/** One accepted connection of the test server: parses requests, runs sessions, applies faults. */
+export class ServerConnection {
+  private readonly parser: PacketParser;
+  private readonly sessions = new Map<number, SessionState>();
+  private mode: 'pending' | 'yes' | 'no' = 'pending';
+  private repliedOnce = false;
+  private closed = false;
+  private readonly remote: string;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly deps: ServerConnectionDeps,
+  ) {
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.parser = new PacketParser({ maxBodyLength: deps.maxBodyLength });
+    socket.setNoDelay(true);
+    socket.setTimeout(deps.idleTimeoutMs, () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => (this.closed = true));
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.parser.push(chunk, (packet) => {
+        this.handle(packet).catch(() => this.socket.destroy());
+      });
+    } catch {
+      // Not TACACS+ (or over the size limit): there is no way to resynchronise.
+      this.socket.destroy();
+    }
+  }
+
+  private async handle(packet: RawPacket): Promise<void> {
+    const { header } = packet;
+    if (this.mode === 'pending') {
+      // RFC 8907 §4.3: the first packet asks, the first reply answers.
+      this.mode = (header.flags & HeaderFlag.SINGLE_CONNECT) !== 0 && this.deps.singleConnect ? 'yes' : 'no';
+    }
+    if (header.seqNo % 2 === 0) {
+      this.socket.destroy();
+      return;
+    }
+    let session = this.sessions.get(header.sessionId);
+    if (session === undefined) {
+      const kind = KIND[header.type];
+      if (header.seqNo !== 1 || kind === undefined) {
+        this.socket.destroy();
+        return;
+      }
+      session = { kind, type: header.type, version: header.version, lastSeq: 1 };
+      this.sessions.set(header.sessionId, session);
+      this.deps.onRequest(kind);
+    } else if (header.seqNo !== session.lastSeq + 2 || header.type !== session.type) {
+      this.socket.destroy();
+      return;
+    } else {
+      session.lastSeq = header.seqNo;
+    }
+    const reply = await this.answer(packet, session);
+    if (reply !== undefined) await this.send(header, reply);
+    if (reply === undefined || reply.done) this.endSession(header.sessionId, session, reply);
+  }
+
+  private async answer(packet: RawPacket, session: SessionState): Promise<HandlerReply | undefined> {
+    const { header } = packet;
+    const fail = (result: string, serverMsg: string): HandlerReply => ({
+      body: errorBody(header.type, serverMsg),
+      done: true,
+      result,
+      username: '',
+      detail: serverMsg,
+    });
+    if (isUnencrypted(header) !== (this.deps.key.length === 0)) {
+      return fail('error', 'obfuscation flag does not match the server configuration');
+    }
+    const fault = this.deps.fault();
+    try {
+      if (header.seqNo === 1) {
+        const faulted = faultReply(fault, header.type);
+        if (faulted !== undefined) {
+          if (faulted.done === false) session.getdata = true;
+          return { ...faulted, username: '' };
+        }
+      }
+      const decode = <T>(decoder: (body: Buffer) => T): T => decodePacketBody(packet, this.deps.key, decoder);
+      switch (header.type) {
+        case PacketType.AUTHEN:
+          return await this.authen(packet, session, decode);
+        case PacketType.AUTHOR:
+          return handleAuthorization(this.deps.context, decode(decodeAuthorRequest), header.version);
+        default:
+          return await handleAccounting(this.deps.context, decode(decodeAcctRequest), header.version);
+      }
+    } catch (error) {
+      if (error instanceof TacacsKeyMismatchError)
+        return fail('error', 'cannot decode the request (key mismatch?)');
+      if (error instanceof TacacsError) return fail('error', 'malformed request');
+      throw error;
+    }
+  }
+
+  private async authen(
+    packet: RawPacket,
+    session: SessionState,
+    decode: <T>(decoder: (body: Buffer) => T) => T,
+  ): Promise<HandlerReply | undefined> {
+    if (packet.header.seqNo === 1) {
+      session.authen = new AuthenSession(this.deps.context);
+      return session.authen.start(decode(decodeAuthenStart), packet.header.version);
+    }
+    const body = decode(decodeAuthenContinue);
+    if (session.getdata === true) {
+      // GETDATA fault: the client must abort (RFC 8907 §5.4.3 lets it); an answer still fails.
+      if ((body.flags & AuthenContinueFlag.ABORT) !== 0) return undefined;
+      return {
+        body: encodeAuthenReply({ status: AuthenStatus.FAIL }),
+        done: true,
+        result: 'fail',
+        username: '',
+      };
+    }
+    return session.authen?.continue(body);
+  }
+
+  private async send(request: PacketHeader, reply: HandlerReply): Promise<void> {
+    const fault = this.deps.fault();
+    if (fault?.type === 'delay') await sleep(fault.ms);
+    if (this.closed || fault?.type === 'drop') return;
+    let flags = request.flags & HeaderFlag.UNENCRYPTED;
+    if (!this.repliedOnce && this.mode === 'yes') flags |= HeaderFlag.SINGLE_CONNECT;
+    this.repliedOnce = true;
+    const key = fault?.type === 'wrong-key' ? WRONG_KEY : this.deps.key;
+    const bytes = serializePacket(
+      {
+        version: request.version,
+        type: request.type,
+        seqNo: request.seqNo + 1,
+        flags,
+        sessionId: request.sessionId,
+      },
+      reply.body,
+      key,
+    );
+    if (fault?.type === 'garbage') {
+      this.socket.end(GARBAGE_REPLY);
+      return;
+    }
+    if (fault?.type === 'close-mid-reply') {
+      this.socket.end(bytes.subarray(0, Math.ceil(bytes.length / 2)));
+      return;
+    }
+    this.socket.write(bytes);
+  }
+
+  private endSession(sessionId: number, session: SessionState, reply: HandlerReply | undefined): void {
+    this.sessions.delete(sessionId);
+    this.deps.onResult({
+      time: new Date().toISOString(),
+      remote: this.remote,
+      kind: session.kind,
+      username: reply?.username ?? '',
+      result: reply?.result ?? 'abort',
+      ...(reply?.detail !== undefined ? { detail: reply.detail } : {}),
+    });
+    // Without single-connect the connection carries one session (RFC 8907 §4.3).
+    if (this.mode !== 'yes' && this.sessions.size === 0) this.socket.end();
+  }
+}

@@ -1,0 +1,163 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { DEFAULT_MAX_BODY_LENGTH } from '../constants';
+import { TacacsConfigError } from '../errors';
+import { loadUsersFile, parseUsers, type UsersDatabase } from '../users-file';
+import { AccountingLog, type AccountingRecord } from './accounting-log';
+import type { TacacsFault } from './faults';
+import type { RequestKind, RequestLogEntry } from './handler-types';
+import { ServerConnection } from './server-connection';
+
+export interface TacacsServerOptions {
+  /** Shared secret; empty only with `unencrypted: true`. */
+  readonly key: string;
+  /** Parsed users, a users document (`{ users: [...] }`), or the path of a users file (read on listen). */
+  readonly users: UsersDatabase | { readonly users: readonly unknown[] } | string;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0 (the kernel picks a free port). */
+  readonly port?: number;
+  /** JSON-lines file that accounting records are appended to. */
+  readonly accountingFile?: string;
+  /** Accept single-connect when a client asks (default true). */
+  readonly singleConnect?: boolean;
+  /** Close a connection idle this long, in ms (default 60000). */
+  readonly idleTimeoutMs?: number;
+  readonly maxBodyLength?: number;
+  /** Allows an empty key (packets with the UNENCRYPTED flag). Default false. */
+  readonly unencrypted?: boolean;
+  /** One call per finished request: user, kind, result; never a password or key. */
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** Initial fault mode. */
+  readonly fault?: TacacsFault;
+}
+
+export interface TacacsServerStats {
+  readonly connectionsAccepted: number;
+  readonly connectionsOpen: number;
+  /** Sessions started, per kind. */
+  readonly requests: Readonly<Record<RequestKind, number>>;
+  /** Finished requests by result (pass, fail, error, abort, fault-…). */
+  readonly results: Readonly<Record<string, number>>;
+  readonly accountingRecords: number;
+}
+
+function isDatabase(users: TacacsServerOptions['users']): users is UsersDatabase {
+  return typeof users === 'object' && users.users instanceof Map;
+}
+
+/**
+ * A small RFC 8907 TACACS+ server for tests and the local stack: PAP / ASCII / CHAP, authorization
+ * returning priv-lvl, accounting to a JSON-lines file, single-connect, and switchable fault modes.
+ */
+export class TacacsServer {
+  private server: Server | undefined;
+  private users: UsersDatabase | undefined;
+  private fault: TacacsFault | undefined;
+  private readonly key: Buffer;
+  private readonly connections = new Set<ServerConnection>();
+  private readonly accountingLog: AccountingLog | undefined;
+  private readonly counters = {
+    connectionsAccepted: 0,
+    requests: { authentication: 0, authorization: 0, accounting: 0 },
+    results: {} as Record<string, number>,
+    accountingRecords: 0,
+  };
+
+  constructor(private readonly options: TacacsServerOptions) {
+    if (typeof options.key !== 'string' || (options.key === '' && options.unencrypted !== true)) {
+      throw new TacacsConfigError('key must be a non-empty string (or set unencrypted: true)');
+    }
+    this.key = Buffer.from(options.key, 'utf8');
+    this.fault = options.fault;
+    this.accountingLog =
+      options.accountingFile !== undefined ? new AccountingLog(options.accountingFile) : undefined;
+    if (typeof options.users !== 'string') {
+      this.users = isDatabase(options.users) ? options.users : parseUsers(options.users);
+    }
+  }
+
+  /** Starts listening (and reads the users file when a path was given). */
+  async listen(): Promise<void> {
+    if (this.server !== undefined) throw new TacacsConfigError('the server is already listening');
+    if (typeof this.options.users === 'string') this.users = await loadUsersFile(this.options.users);
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  get port(): number {
+    return this.addressInfo().port;
+  }
+
+  /** `host:port` as the client labels servers (results' `server`, stats, events). */
+  get address(): string {
+    const { address, port } = this.addressInfo();
+    return `${address.includes(':') ? `[${address}]` : address}:${port}`;
+  }
+
+  /** Switches the fault mode for the next replies; undefined turns faults off. */
+  setFault(fault: TacacsFault | undefined): void {
+    this.fault = fault;
+  }
+
+  stats(): TacacsServerStats {
+    return {
+      connectionsAccepted: this.counters.connectionsAccepted,
+      connectionsOpen: this.connections.size,
+      requests: { ...this.counters.requests },
+      results: { ...this.counters.results },
+      accountingRecords: this.counters.accountingRecords,
+    };
+  }
+
+  /** Stops accepting, closes every connection, waits for pending accounting writes. */
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const connection of this.connections) connection.destroy();
+    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.accountingLog?.flush();
+  }
+
+  private accept(socket: Socket): void {
+    const users = this.users;
+    if (users === undefined) {
+      socket.destroy();
+      return;
+    }
+    this.counters.connectionsAccepted += 1;
+    const connection = new ServerConnection(socket, {
+      key: this.key,
+      singleConnect: this.options.singleConnect ?? true,
+      idleTimeoutMs: this.options.idleTimeoutMs ?? 60_000,
+      maxBodyLength: this.options.maxBodyLength ?? DEFAULT_MAX_BODY_LENGTH,
+      context: {
+        users,
+        accountingLog: this.accountingLog,
+        onAccounting: (_record: AccountingRecord) => (this.counters.accountingRecords += 1),
+      },
+      fault: () => this.fault,
+      onRequest: (kind) => (this.counters.requests[kind] += 1),
+      onResult: (entry) => {
+        this.counters.results[entry.result] = (this.counters.results[entry.result] ?? 0) + 1;
+        this.options.onRequest?.(entry);
+      },
+    });
+    this.connections.add(connection);
+    socket.on('close', () => this.connections.delete(connection));
+  }
+
+  private addressInfo(): AddressInfo {
+    const address = this.server?.address();
+    if (address === null || address === undefined || typeof address === 'string') {
+      throw new TacacsConfigError('the server is not listening');
+    }
+    return address;
+  }
+}

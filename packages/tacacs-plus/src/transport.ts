@@ -1,0 +1,80 @@
+import { connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { TacacsConnectionError, TacacsTimeoutError, type ConnectionFailure } from './errors';
+
+/** Where and how long to try. */
+export interface TransportTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly connectTimeoutMs: number;
+  /** Aborting rejects with a `deadline` TacacsTimeoutError and destroys the half-open socket. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * How bytes reach a server. TCP with MD5 obfuscation (RFC 8907) is the only one implemented; RFC 9887
+ * (TLS 1.3 on port 300) plugs in as another transport whose `obfuscates` is false: packets then carry
+ * the UNENCRYPTED flag and the key is not used, exactly as the codec already supports.
+ */
+export interface TacacsTransport {
+  readonly name: string;
+  /** True: bodies are obfuscated with the shared key; false: the transport protects them (TLS). */
+  readonly obfuscates: boolean;
+  /** Resolves with a connected stream, or rejects with TacacsConnectionError / TacacsTimeoutError. */
+  connect(target: TransportTarget): Promise<Duplex>;
+}
+
+const FAILURE_BY_ERRNO: Readonly<Record<string, ConnectionFailure>> = {
+  ECONNREFUSED: 'refused',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+};
+
+function failureOf(error: NodeJS.ErrnoException): ConnectionFailure {
+  return FAILURE_BY_ERRNO[error.code ?? ''] ?? 'unreachable';
+}
+
+/** Maps a socket error to the package's error (keeps the original as `cause`). */
+export function connectionError(error: unknown, during: string): TacacsConnectionError {
+  const errno = error as NodeJS.ErrnoException;
+  const reason = failureOf(errno);
+  return new TacacsConnectionError(reason, `${during}: ${errno.code ?? errno.message}`, { cause: error });
+}
+
+/** Plain TCP (RFC 8907 §4.1). */
+export const tcpTransport: TacacsTransport = {
+  name: 'tcp',
+  obfuscates: true,
+  connect(target: TransportTarget): Promise<Duplex> {
+    return new Promise<Duplex>((resolve, reject) => {
+      if (target.signal?.aborted === true) {
+        reject(new TacacsTimeoutError('deadline', undefined));
+        return;
+      }
+      const socket: Socket = connect({ host: target.host, port: target.port });
+      socket.setNoDelay(true);
+      const finish = (error?: Error): void => {
+        clearTimeout(timer);
+        target.signal?.removeEventListener('abort', onAbort);
+        socket.off('error', onError);
+        socket.off('connect', onConnect);
+        if (error === undefined) {
+          resolve(socket);
+        } else {
+          socket.destroy();
+          reject(error);
+        }
+      };
+      const onError = (error: Error): void => finish(connectionError(error, 'connect'));
+      const onConnect = (): void => finish();
+      const onAbort = (): void => finish(new TacacsTimeoutError('deadline', undefined));
+      const timer = setTimeout(
+        () => finish(new TacacsTimeoutError('connect', target.connectTimeoutMs)),
+        target.connectTimeoutMs,
+      );
+      socket.once('error', onError);
+      socket.once('connect', onConnect);
+      target.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  },
+};
