@@ -116,6 +116,16 @@ export class RedisServer {
     });
   }
 
+  /** Freezes the process (SIGSTOP): connections stay open but nothing is answered, like a hung server. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a paused process run again (SIGCONT). */
+  unpause(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Stops the process and removes its data folder. */
   async destroy(): Promise<void> {
     await this.stop('SIGKILL');
