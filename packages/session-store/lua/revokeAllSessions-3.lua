@@ -1,0 +1,29 @@
+--[[
+revokeAllSessions-3: ends every live session of one user ("log out everywhere"), each with a
+tombstone. Sessions already expired are left to the sweeper, which reports their expiry.
+
+KEYS[1] records  KEYS[2] tombstones  KEYS[3] index
+ARGV[1] user tag  ARGV[2] tombstone ttl ms  ARGV[3] retention ms
+Returns {0, now, username, lid, descriptor, user agent, ...} for the sessions it ended.
+]]
+-- @include "record"
+
+local records, tombstones, index = KEYS[1], KEYS[2], KEYS[3]
+local tag, retention = ARGV[1], tonumber(ARGV[3])
+local now = nowMs()
+local untilMs = now + tonumber(ARGV[2])
+local all = redis.call('HGETALL', records)
+local fields = {}
+for k = 1, #all, 2 do fields[all[k]] = all[k + 1] end
+local out = {0, now, fields['u'] or ''}
+for f, v in pairs(fields) do
+  if isDescriptorField(f) and expiryOf(decode(v)) > now then
+    local id = string.sub(f, 1, LID_LEN)
+    out[#out + 1] = id
+    out[#out + 1] = v
+    out[#out + 1] = fields[id .. 'a'] or ''
+    bury(records, tombstones, index, tag, id, fields[id], 'R', untilMs, retention)
+  end
+end
+dropIfEmpty(records)
+return out

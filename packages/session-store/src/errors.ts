@@ -1,0 +1,71 @@
+import type { LimitPolicy } from './options';
+import type { SessionDescriptor } from './types';
+
+/** Base of every error the store throws; `code` is stable and safe to switch on. */
+export abstract class SessionStoreError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Redis is down, unreachable, loading, or slower than the operation timeout. Never means "no session". */
+export class StoreUnavailableError extends SessionStoreError {
+  readonly code = 'store_unavailable';
+}
+
+/** The user already holds `limit` live sessions and the policy is `reject`. */
+export class SessionLimitError extends SessionStoreError {
+  readonly code = 'session_limit_reached';
+
+  constructor(
+    readonly limit: number,
+    readonly policy: LimitPolicy,
+    /** Milliseconds until the soonest of the live sessions idles out. */
+    readonly retryAfterMs: number,
+    /** The live sessions (descriptors only, never tokens), newest first. */
+    readonly sessions: readonly SessionDescriptor[],
+  ) {
+    super(`session limit of ${limit} reached`);
+  }
+
+  get active(): number {
+    return this.sessions.length;
+  }
+}
+
+/** A create() argument is out of range (the message names it). */
+export class InvalidSessionInputError extends SessionStoreError {
+  readonly code = 'invalid_session_input';
+
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+/** A constructor option is out of range (the message names it). */
+export class InvalidStoreOptionsError extends SessionStoreError {
+  readonly code = 'invalid_store_options';
+
+  constructor(
+    readonly option: string,
+    reason: string,
+  ) {
+    super(`SessionStore option ${option}: ${reason}`);
+  }
+}
+
+/** Two usernames produced the same 64-bit user tag in one bucket; refused rather than mixed. */
+export class UserTagCollisionError extends SessionStoreError {
+  readonly code = 'user_tag_collision';
+}
+
+/** Redis answered something the store does not understand (a bug or a foreign script). */
+export class StoreReplyError extends SessionStoreError {
+  readonly code = 'store_reply_invalid';
+}

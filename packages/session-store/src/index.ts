@@ -1,0 +1,34 @@
+export { decodeDescriptor } from './descriptor';
+export {
+  InvalidSessionInputError,
+  InvalidStoreOptionsError,
+  SessionLimitError,
+  SessionStoreError,
+  StoreReplyError,
+  StoreUnavailableError,
+  UserTagCollisionError,
+} from './errors';
+export { MAX_TOKEN_LENGTH, parseSessionId, parseToken } from './identifiers';
+export {
+  DEFAULT_POLICY,
+  MAX_BUCKETS,
+  type LimitPolicy,
+  type ResolvedOptions,
+  type SessionPolicy,
+  type SessionStoreOptions,
+} from './options';
+export { createRedisClient, waitUntilReady, type RedisConnectionOptions } from './redis-client';
+export { SessionStore } from './session-store';
+export type {
+  CreatedSession,
+  ExpiredSession,
+  InvalidReason,
+  NewSession,
+  RevokeReason,
+  RevokedSession,
+  SessionDescriptor,
+  SweepOptions,
+  SweepResult,
+  ValidateOptions,
+  ValidationResult,
+} from './types';

@@ -1,0 +1,29 @@
+import { shardOf, type UserRef } from './identifiers';
+
+/** The three keys a user's operations touch; all carry the bucket's hash tag, so they share a slot. */
+export interface UserKeys {
+  /** HASH: username, and per session the secret's SHA-256, a descriptor and the user agent. */
+  readonly records: string;
+  /** HASH: per dead session, the reason and until when it is told. */
+  readonly tombstones: string;
+  /** ZSET, one shard of the bucket's expiry index: <tag> → when the sweeper should look at the user. */
+  readonly index: string;
+}
+
+export function userKeys(prefix: string, user: UserRef, shards: number): UserKeys {
+  const base = `${prefix}:{${user.bucket}}`;
+  return {
+    records: `${base}:r:${user.tag}`,
+    tombstones: `${base}:t:${user.tag}`,
+    index: indexKey(prefix, user.bucket, shardOf(user.tag, shards)),
+  };
+}
+
+export function indexKey(prefix: string, bucket: number, shard: number): string {
+  return `${prefix}:{${bucket}}:e:${shard}`;
+}
+
+/** Every shard of a bucket's expiry index. */
+export function bucketIndexKeys(prefix: string, bucket: number, shards: number): string[] {
+  return Array.from({ length: shards }, (_, shard) => indexKey(prefix, bucket, shard));
+}

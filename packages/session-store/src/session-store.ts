@@ -1,0 +1,292 @@
+import type { Cluster, Redis } from 'ioredis';
+import { decodeDescriptor } from './descriptor';
+import {
+  InvalidSessionInputError,
+  SessionLimitError,
+  StoreReplyError,
+  UserTagCollisionError,
+} from './errors';
+import { guarded } from './guard';
+import {
+  formatToken,
+  hashSecret,
+  newLocalId,
+  newSecret,
+  parseSessionId,
+  parseToken,
+  sessionRef,
+  userRef,
+  type SessionRef,
+  type UserRef,
+} from './identifiers';
+import { checkNewSession } from './input';
+import { bucketIndexKeys, userKeys } from './keys';
+import {
+  resolveOptions,
+  resolvePolicy,
+  type ResolvedOptions,
+  type SessionPolicy,
+  type SessionStoreOptions,
+} from './options';
+import { execPipeline } from './pipeline';
+import { Reply } from './reply';
+import { defineScripts } from './scripts';
+import { ScriptStatus, invalidReason } from './status';
+import { sweepBucket } from './sweep';
+import type {
+  CreatedSession,
+  InvalidReason,
+  NewSession,
+  RevokeReason,
+  RevokedSession,
+  SessionDescriptor,
+  SweepOptions,
+  SweepResult,
+  ValidateOptions,
+  ValidationResult,
+} from './types';
+
+/**
+ * Sessions, tokens and per-user limits in Redis. Every operation is one Lua script (one round trip),
+ * takes its time from Redis, and names all its keys, which share one hash tag (Redis Cluster safe).
+ * The design and its reasons are in this package's README.
+ */
+export class SessionStore {
+  readonly options: ResolvedOptions;
+
+  constructor(
+    private readonly redis: Redis | Cluster,
+    options: SessionStoreOptions = {},
+  ) {
+    this.options = resolveOptions(options);
+    defineScripts(redis);
+  }
+
+  /** Starts a session after AAA succeeded; throws SessionLimitError when the limit refuses it. */
+  async create(input: NewSession, override: Partial<SessionPolicy> = {}): Promise<CreatedSession> {
+    const session = checkNewSession(input);
+    const policy = resolvePolicy(this.options.defaults, override);
+    const user = this.user(session.username);
+    const keys = userKeys(this.options.keyPrefix, user, this.options.indexShards);
+    const secret = newSecret();
+    const hash = hashSecret(secret);
+    // A 48-bit local id collides with one of the user's sessions about never; draw again if it does.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const ref = sessionRef(user, newLocalId());
+      const raw = await this.run('create', () =>
+        this.redis.sessiondCreateSession(
+          keys.records,
+          keys.tombstones,
+          keys.index,
+          ref.lid,
+          user.tag,
+          session.username,
+          hash,
+          session.privLvl,
+          session.aaa,
+          session.sourceIp,
+          session.userAgent,
+          policy.idleTimeoutMs,
+          policy.absoluteLifetimeMs,
+          policy.limit,
+          policy.policy,
+          this.options.tombstoneTtlMs,
+          this.options.retentionMs,
+        ),
+      );
+      const reply = Reply.of(raw, 'createSession');
+      const status = reply.number();
+      if (status === ScriptStatus.IdTaken) continue;
+      if (status === ScriptStatus.UserTagCollision) {
+        throw new UserTagCollisionError('another username shares this user tag; set a different userTagKey');
+      }
+      reply.number(); // Redis time
+      if (status === ScriptStatus.LimitReached) {
+        const retryAfterMs = reply.number();
+        throw new SessionLimitError(
+          policy.limit,
+          policy.policy,
+          retryAfterMs,
+          newestFirst(this.readSessions(reply, user, session.username)),
+        );
+      }
+      if (status !== ScriptStatus.Ok) throw new StoreReplyError(`createSession: status ${status}`);
+      const evictedCount = reply.number();
+      const [created] = this.readSessions(reply, user, session.username, 1);
+      if (
+        created === undefined ||
+        created.sessionId !== ref.sessionId ||
+        evictedCount !== reply.remaining / 3
+      ) {
+        throw new StoreReplyError('createSession: reply does not describe the new session');
+      }
+      return {
+        token: formatToken(ref.sessionId, secret),
+        session: created,
+        evicted: this.readSessions(reply, user, session.username),
+        policy,
+      };
+    }
+    throw new StoreReplyError('createSession: could not draw a free session id');
+  }
+
+  /**
+   * The session a token belongs to, or why it is refused. With `touch` (default) the use counts as
+   * activity. Malformed tokens are refused without asking Redis.
+   */
+  async validate(token: string, { touch = true }: ValidateOptions = {}): Promise<ValidationResult> {
+    const parsed = parseToken(token);
+    if (parsed === undefined || parsed.ref.bucket >= this.options.buckets) return invalid('invalid');
+    const { ref, secret } = parsed;
+    const keys = userKeys(this.options.keyPrefix, ref, this.options.indexShards);
+    const raw = await this.run('validate', () =>
+      this.redis.sessiondValidateSession(
+        keys.records,
+        keys.tombstones,
+        ref.lid,
+        hashSecret(secret),
+        touch ? '1' : '0',
+        this.options.touchGranularityMs,
+        this.options.retentionMs,
+      ),
+    );
+    const reply = Reply.of(raw, 'validateSession');
+    const status = reply.number();
+    if (status !== ScriptStatus.Ok) return invalid(invalidReason(status));
+    reply.number();
+    const username = reply.string();
+    const session = decodeDescriptor(ref.sessionId, username, reply.string(), reply.string());
+    return { valid: true, session, touched: reply.number() === 1 };
+  }
+
+  /** One live session by id (callers check that the requester may see it). */
+  async get(sessionId: string): Promise<SessionDescriptor | undefined> {
+    const ref = this.ref(sessionId);
+    if (ref === undefined) return undefined;
+    const keys = userKeys(this.options.keyPrefix, ref, this.options.indexShards);
+    const raw = await this.run('get', () => this.redis.sessiondGetSession(keys.records, ref.lid));
+    const reply = Reply.of(raw, 'getSession');
+    if (reply.number() !== ScriptStatus.Ok) return undefined;
+    reply.number();
+    const username = reply.string();
+    return decodeDescriptor(sessionId, username, reply.string(), reply.string());
+  }
+
+  /** The user's live sessions, newest first. */
+  async listByUser(username: string): Promise<SessionDescriptor[]> {
+    const user = this.user(username);
+    const keys = userKeys(this.options.keyPrefix, user, this.options.indexShards);
+    const raw = await this.run('list', () => this.redis.sessiondListSessions(keys.records));
+    const reply = Reply.of(raw, 'listSessions');
+    reply.number();
+    reply.number();
+    const owner = reply.string();
+    if (owner !== '' && owner !== username) return [];
+    return newestFirst(this.readSessions(reply, user, username));
+  }
+
+  /** Ends one live session, leaving a tombstone; undefined when it is unknown or already dead. */
+  async revoke(sessionId: string, reason: RevokeReason = 'logout'): Promise<RevokedSession | undefined> {
+    const ref = this.ref(sessionId);
+    if (ref === undefined) return undefined;
+    const keys = userKeys(this.options.keyPrefix, ref, this.options.indexShards);
+    const raw = await this.run('revoke', () =>
+      this.redis.sessiondRevokeSession(
+        keys.records,
+        keys.tombstones,
+        keys.index,
+        ref.lid,
+        ref.tag,
+        this.options.tombstoneTtlMs,
+        this.options.retentionMs,
+      ),
+    );
+    const reply = Reply.of(raw, 'revokeSession');
+    if (reply.number() !== ScriptStatus.Ok) return undefined;
+    reply.number();
+    const username = reply.string();
+    return { ...decodeDescriptor(sessionId, username, reply.string(), reply.string()), reason };
+  }
+
+  /** Ends every live session of the user ("log out everywhere"). */
+  async revokeAll(username: string, reason: RevokeReason = 'logout'): Promise<RevokedSession[]> {
+    const user = this.user(username);
+    const keys = userKeys(this.options.keyPrefix, user, this.options.indexShards);
+    const raw = await this.run('revokeAll', () =>
+      this.redis.sessiondRevokeAllSessions(
+        keys.records,
+        keys.tombstones,
+        keys.index,
+        user.tag,
+        this.options.tombstoneTtlMs,
+        this.options.retentionMs,
+      ),
+    );
+    const reply = Reply.of(raw, 'revokeAllSessions');
+    reply.number();
+    reply.number();
+    const owner = reply.string();
+    return this.readSessions(reply, user, owner).map((session) => ({ ...session, reason }));
+  }
+
+  /** One sweep step over a bucket: reports each expired session exactly once (see sweep.ts). */
+  sweep(options: SweepOptions): Promise<SweepResult> {
+    if (!Number.isInteger(options.bucket) || options.bucket < 0 || options.bucket >= this.options.buckets) {
+      throw new InvalidSessionInputError(
+        'bucket',
+        `must be an integer from 0 to ${this.options.buckets - 1}`,
+      );
+    }
+    return sweepBucket(this.redis, this.options, options, (operation, run) => this.run(operation, run));
+  }
+
+  /** Users of a bucket with something due now (the sweeper's backlog; an upper bound, see countDue-1.lua). */
+  async dueCount(bucket: number): Promise<number> {
+    const keys = bucketIndexKeys(this.options.keyPrefix, bucket, this.options.indexShards);
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.sessiondCountDue(key);
+    const counts = await this.run('dueCount', () => execPipeline(pipeline, keys.length));
+    return counts.reduce<number>((sum, count) => {
+      if (typeof count !== 'number') throw new StoreReplyError('countDue: expected a number');
+      return sum + count;
+    }, 0);
+  }
+
+  /** Round-trip time of a PING in ms; rejects with StoreUnavailableError past `timeoutMs`. */
+  async ping(timeoutMs = this.options.operationTimeoutMs): Promise<number> {
+    const started = performance.now();
+    await guarded('ping', timeoutMs, () => this.redis.ping());
+    return performance.now() - started;
+  }
+
+  private run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    return guarded(operation, this.options.operationTimeoutMs, command);
+  }
+
+  private user(username: string): UserRef {
+    return userRef(username, this.options.userTagKey, this.options.buckets);
+  }
+
+  private ref(sessionId: string): SessionRef | undefined {
+    const ref = parseSessionId(sessionId);
+    return ref !== undefined && ref.bucket < this.options.buckets ? ref : undefined;
+  }
+
+  /** Reads (lid, descriptor, user agent) triples; `limit` stops early. */
+  private readSessions(reply: Reply, user: UserRef, username: string, limit = Infinity): SessionDescriptor[] {
+    const sessions: SessionDescriptor[] = [];
+    while (reply.remaining >= 3 && sessions.length < limit) {
+      const ref = sessionRef(user, reply.string());
+      sessions.push(decodeDescriptor(ref.sessionId, username, reply.string(), reply.string()));
+    }
+    return sessions;
+  }
+}
+
+function invalid(reason: InvalidReason): ValidationResult {
+  return { valid: false, reason };
+}
+
+function newestFirst(sessions: SessionDescriptor[]): SessionDescriptor[] {
+  return sessions.sort((a, b) => b.createdAtMs - a.createdAtMs || (a.sessionId < b.sessionId ? -1 : 1));
+}
