@@ -1,0 +1,360 @@
+import { createHash } from 'node:crypto';
+import {
+  SessionLimitError,
+  SessionStore,
+  type CreatedSession,
+  type NewSession,
+  type SessionStoreOptions,
+} from '@sessiond/session-store';
+import { sleep, uniqueKeyPrefix } from '@sessiond/test-utils';
+import { dumpEverything, type Client } from './connect';
+
+export const alice: NewSession = {
+  username: 'alice',
+  privLvl: 15,
+  aaa: 'tacacs+',
+  sourceIp: '192.0.2.10',
+  userAgent: 'Java/1.8.0_292',
+};
+
+/**
+ * The store's behaviour, run against whatever Redis `client()` returns (a single node or a cluster).
+ * Every test uses its own key prefix, so suites share a server without seeing each other.
+ */
+export function storeBehaviour(client: () => Client): void {
+  let prefix: string;
+  const store = (options: SessionStoreOptions = {}): SessionStore =>
+    new SessionStore(client(), { keyPrefix: prefix, ...options });
+
+  beforeEach(() => {
+    prefix = uniqueKeyPrefix('s');
+  });
+
+  describe('create and validate', () => {
+    it('issues a token that validates to its session', async () => {
+      const s = store();
+      const created = await s.create(alice);
+      expect(created.token).toMatch(/^sd1\.[0-9a-z]{2}[A-Za-z0-9_-]{19}\.[A-Za-z0-9_-]{43}$/);
+      expect(created.session).toMatchObject({
+        username: 'alice',
+        privLvl: 15,
+        aaa: 'tacacs+',
+        sourceIp: '192.0.2.10',
+      });
+      expect(created.session.userAgent).toBe('Java/1.8.0_292');
+      expect(created.session.expiresAtMs - created.session.createdAtMs).toBe(15 * 60_000);
+      expect(created.session.absoluteExpiresAtMs - created.session.createdAtMs).toBe(8 * 3_600_000);
+      const result = await s.validate(created.token);
+      expect(result).toEqual({ valid: true, session: created.session, touched: false });
+    });
+
+    it('refuses a wrong secret for a real session id, and malformed tokens', async () => {
+      const s = store();
+      const { token } = await s.create(alice);
+      const [version, sessionId, secret = ''] = token.split('.');
+      const otherSecret = (secret[0] === 'A' ? 'B' : 'A') + secret.slice(1);
+      await expect(s.validate(`${version}.${sessionId}.${otherSecret}`)).resolves.toEqual({
+        valid: false,
+        reason: 'invalid',
+      });
+      for (const bad of [
+        '',
+        'sd1',
+        token + 'x',
+        token.slice(0, -1),
+        `sd2.${sessionId}.${secret}`,
+        'x'.repeat(10_000),
+      ]) {
+        await expect(s.validate(bad)).resolves.toEqual({ valid: false, reason: 'invalid' });
+      }
+      await expect(s.validate(token)).resolves.toMatchObject({ valid: true });
+    });
+
+    it('keeps no token secret in Redis: a dump of every key holds only SHA-256 digests', async () => {
+      const s = store();
+      const created: CreatedSession[] = [];
+      for (let i = 0; i < 20; i += 1)
+        created.push(await s.create({ ...alice, username: `user${i % 4}` }, { limit: 0 }));
+      await s.revoke(created[0]?.session.sessionId ?? '');
+      const dump = Buffer.concat(await dumpEverything(client(), prefix));
+      expect(dump.length).toBeGreaterThan(0);
+      for (const { token } of created) {
+        const secret = token.split('.')[2] ?? '';
+        expect(dump.includes(Buffer.from(token))).toBe(false);
+        expect(dump.includes(Buffer.from(secret))).toBe(false);
+        expect(dump.includes(Buffer.from(secret, 'base64url'))).toBe(false);
+        expect(dump.includes(createHash('sha256').update(secret).digest())).toBe(true);
+      }
+    });
+  });
+
+  describe('limits under concurrency', () => {
+    it('1,000 concurrent logins with limit 5 and policy reject leave exactly 5 live sessions', async () => {
+      const s = store({ defaults: { limit: 5, policy: 'reject' } });
+      const outcomes = await Promise.allSettled(Array.from({ length: 1000 }, () => s.create(alice)));
+      const created = outcomes.filter((o) => o.status === 'fulfilled');
+      const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+      expect(created).toHaveLength(5);
+      expect(refused).toHaveLength(995);
+      for (const error of refused) {
+        expect(error).toBeInstanceOf(SessionLimitError);
+        const limitError = error as SessionLimitError;
+        expect(limitError.active).toBe(5);
+        expect(limitError.retryAfterMs).toBeGreaterThan(0);
+        expect(limitError.retryAfterMs).toBeLessThanOrEqual(15 * 60_000);
+      }
+      const live = await s.listByUser('alice');
+      expect(live).toHaveLength(5);
+      for (const outcome of created)
+        await expect(s.validate(outcome.value.token)).resolves.toMatchObject({ valid: true });
+    });
+
+    it('1,000 concurrent logins with evict-oldest leave exactly 5; every evicted token says evicted', async () => {
+      const s = store({ defaults: { limit: 5, policy: 'evict-oldest' } });
+      const created = await Promise.all(Array.from({ length: 1000 }, () => s.create(alice)));
+      const live = await s.listByUser('alice');
+      expect(live).toHaveLength(5);
+      const liveIds = new Set(live.map((x) => x.sessionId));
+      const evictedIds = new Set(created.flatMap((c) => c.evicted.map((e) => e.sessionId)));
+      expect(evictedIds.size).toBe(995);
+      const results = await Promise.all(created.map((c) => s.validate(c.token, { touch: false })));
+      created.forEach((c, i) => {
+        const expected = liveIds.has(c.session.sessionId)
+          ? { valid: true }
+          : { valid: false, reason: 'evicted' };
+        expect(results[i]).toMatchObject(expected);
+        expect(liveIds.has(c.session.sessionId)).toBe(!evictedIds.has(c.session.sessionId));
+      });
+    });
+
+    it('reject reports the live sessions and the time until the soonest idles out', async () => {
+      const s = store({ defaults: { limit: 2, idleTimeoutMs: 60_000 } });
+      const first = await s.create({ ...alice, sourceIp: '198.51.100.1' });
+      await sleep(20);
+      const second = await s.create({ ...alice, sourceIp: '2001:db8::1' });
+      const error = await s.create(alice).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SessionLimitError);
+      const { sessions, retryAfterMs, limit, policy } = error as SessionLimitError;
+      expect({ limit, policy }).toEqual({ limit: 2, policy: 'reject' });
+      expect(sessions.map((x) => x.sessionId)).toEqual([second.session.sessionId, first.session.sessionId]);
+      expect(sessions.map((x) => x.sourceIp)).toEqual(['2001:db8::1', '198.51.100.1']);
+      expect(retryAfterMs).toBeGreaterThan(59_000 - 1000);
+      expect(retryAfterMs).toBeLessThanOrEqual(60_000);
+    });
+
+    it('evicts the least recently used session, not the oldest created', async () => {
+      const s = store({ defaults: { limit: 2, policy: 'evict-oldest' }, touchGranularityMs: 0 });
+      const a = await s.create(alice);
+      await sleep(10);
+      const b = await s.create(alice);
+      await sleep(10);
+      await s.validate(a.token); // a is now the most recently used
+      const c = await s.create(alice);
+      expect(c.evicted.map((x) => x.sessionId)).toEqual([b.session.sessionId]);
+      await expect(s.validate(b.token)).resolves.toEqual({ valid: false, reason: 'evicted' });
+      await expect(s.validate(a.token)).resolves.toMatchObject({ valid: true });
+    });
+
+    it('counts limits per user and per call override', async () => {
+      const s = store({ defaults: { limit: 1 } });
+      await s.create(alice);
+      await s.create({ ...alice, username: 'bob' });
+      await expect(s.create(alice)).rejects.toBeInstanceOf(SessionLimitError);
+      await expect(s.create(alice, { limit: 2 })).resolves.toBeDefined();
+      await expect(s.create(alice, { limit: 0 })).resolves.toBeDefined();
+      expect(await s.listByUser('alice')).toHaveLength(3);
+    });
+  });
+
+  describe('expiry', () => {
+    it('ends an unused session after its idle timeout', async () => {
+      const s = store({ defaults: { idleTimeoutMs: 1000 } });
+      const { token } = await s.create(alice);
+      await expect(s.validate(token, { touch: false })).resolves.toMatchObject({ valid: true });
+      await sleep(1300);
+      await expect(s.validate(token)).resolves.toEqual({ valid: false, reason: 'invalid' });
+      expect(await s.listByUser('alice')).toEqual([]);
+    });
+
+    it('slides the idle deadline with use, and not with touch:false', async () => {
+      const s = store({ defaults: { idleTimeoutMs: 1500 }, touchGranularityMs: 0 });
+      const used = await s.create(alice);
+      const unused = await s.create(alice);
+      for (let i = 0; i < 5; i += 1) {
+        await sleep(500);
+        await expect(s.validate(used.token)).resolves.toMatchObject({ valid: true, touched: true });
+        await s.validate(unused.token, { touch: false });
+      }
+      // 2.5 s after creation: the used session lives on, the other idled out at 1.5 s.
+      await expect(s.validate(used.token, { touch: false })).resolves.toMatchObject({ valid: true });
+      await expect(s.validate(unused.token, { touch: false })).resolves.toEqual({
+        valid: false,
+        reason: 'invalid',
+      });
+    });
+
+    it('touches only when the deadline moves by the granularity (validation stays read-only)', async () => {
+      const s = store({ defaults: { idleTimeoutMs: 60_000 }, touchGranularityMs: 500 });
+      const { token, session } = await s.create(alice);
+      const quick = await s.validate(token);
+      expect(quick).toMatchObject({ valid: true, touched: false });
+      await sleep(600);
+      const later = await s.validate(token);
+      expect(later).toMatchObject({ valid: true, touched: true });
+      if (later.valid) expect(later.session.expiresAtMs).toBeGreaterThan(session.expiresAtMs + 500);
+    });
+
+    it('ends a session at its absolute lifetime however much it is used, and says so', async () => {
+      const s = store({
+        defaults: { idleTimeoutMs: 10_000, absoluteLifetimeMs: 1200 },
+        touchGranularityMs: 0,
+        buckets: 1,
+      });
+      const { token, session } = await s.create(alice);
+      expect(session.expiresAtMs).toBe(session.absoluteExpiresAtMs);
+      for (let i = 0; i < 3; i += 1) {
+        await sleep(300);
+        await expect(s.validate(token)).resolves.toMatchObject({ valid: true });
+      }
+      await sleep(600);
+      await expect(s.validate(token)).resolves.toEqual({ valid: false, reason: 'lifetime_exceeded' });
+      // The reason outlives the sweep that clears the record.
+      const swept = await s.sweep({ bucket: 0 });
+      expect(swept.expired.map((x) => [x.sessionId, x.reason])).toEqual([[session.sessionId, 'lifetime']]);
+      await expect(s.validate(token)).resolves.toEqual({ valid: false, reason: 'lifetime_exceeded' });
+    });
+  });
+
+  describe('revocation and listings', () => {
+    it('revokes one session with a tombstone that only the real token can read', async () => {
+      const s = store();
+      const a = await s.create(alice);
+      const b = await s.create(alice);
+      const revoked = await s.revoke(a.session.sessionId, 'admin');
+      expect(revoked).toMatchObject({ sessionId: a.session.sessionId, username: 'alice', reason: 'admin' });
+      await expect(s.revoke(a.session.sessionId)).resolves.toBeUndefined();
+      await expect(s.validate(a.token)).resolves.toEqual({ valid: false, reason: 'revoked' });
+      const forged = `${a.token.slice(0, -2)}${a.token.endsWith('AA') ? 'BB' : 'AA'}`;
+      await expect(s.validate(forged)).resolves.toEqual({ valid: false, reason: 'invalid' });
+      await expect(s.validate(b.token)).resolves.toMatchObject({ valid: true });
+      expect((await s.listByUser('alice')).map((x) => x.sessionId)).toEqual([b.session.sessionId]);
+      await expect(s.get(a.session.sessionId)).resolves.toBeUndefined();
+      await expect(s.get(b.session.sessionId)).resolves.toEqual(b.session);
+    });
+
+    it('revokes all of a user’s sessions and nobody else’s', async () => {
+      const s = store({ defaults: { limit: 0 } });
+      const mine = await Promise.all([1, 2, 3].map(() => s.create(alice)));
+      const bobs = await s.create({ ...alice, username: 'bob' });
+      const revoked = await s.revokeAll('alice');
+      expect(revoked.map((x) => x.sessionId).sort()).toEqual(mine.map((x) => x.session.sessionId).sort());
+      for (const { token } of mine)
+        await expect(s.validate(token)).resolves.toEqual({ valid: false, reason: 'revoked' });
+      await expect(s.validate(bobs.token)).resolves.toMatchObject({ valid: true });
+      await expect(s.revokeAll('alice')).resolves.toEqual([]);
+      expect(await s.listByUser('alice')).toEqual([]);
+    });
+
+    it('lists a user’s live sessions newest first, and nothing for unknown users or ids', async () => {
+      const s = store({ defaults: { limit: 0 } });
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        ids.push((await s.create(alice)).session.sessionId);
+        await sleep(5);
+      }
+      expect((await s.listByUser('alice')).map((x) => x.sessionId)).toEqual(ids.reverse());
+      expect(await s.listByUser('nobody')).toEqual([]);
+      await expect(s.get('00AAAAAAAAAAAAAAAAAAA')).resolves.toBeUndefined();
+      await expect(s.get('not an id')).resolves.toBeUndefined();
+    });
+  });
+
+  describe('sweep', () => {
+    it('reports each expired session exactly once with three concurrent sweepers, and leaves live ones alone', async () => {
+      const s = store({ defaults: { limit: 0, idleTimeoutMs: 400 }, buckets: 4 });
+      const users = Array.from({ length: 40 }, (_, i) => `user${i}`);
+      const doomed = await Promise.all(
+        users.flatMap((username) => [0, 1, 2].map(() => s.create({ ...alice, username }))),
+      );
+      const keep = await Promise.all(
+        users.map((username) => s.create({ ...alice, username }, { idleTimeoutMs: 60_000 })),
+      );
+      await sleep(600);
+      const sweepAll = async (): Promise<string[]> => {
+        const seen: string[] = [];
+        for (let bucket = 0; bucket < 4; bucket += 1) {
+          for (;;) {
+            const result = await s.sweep({ bucket, batch: 7 });
+            seen.push(...result.expired.map((x) => x.sessionId));
+            expect(result.lost).toBe(0);
+            if (!result.more) break;
+          }
+        }
+        return seen;
+      };
+      const reports = (await Promise.all([sweepAll(), sweepAll(), sweepAll()])).flat();
+      expect(reports.sort()).toEqual(doomed.map((x) => x.session.sessionId).sort());
+      for (const k of keep) await expect(s.validate(k.token)).resolves.toMatchObject({ valid: true });
+      for (let bucket = 0; bucket < 4; bucket += 1) {
+        expect(await s.dueCount(bucket)).toBe(0);
+        expect(await s.sweep({ bucket })).toMatchObject({ expired: [], examined: 0 });
+      }
+    });
+
+    it('describes what expired: who, why and for how long', async () => {
+      const s = store({ defaults: { idleTimeoutMs: 300 }, buckets: 1 });
+      const { session } = await s.create(alice);
+      await sleep(500);
+      expect(await s.dueCount(0)).toBe(1);
+      const { expired } = await s.sweep({ bucket: 0 });
+      expect(expired).toHaveLength(1);
+      expect(expired[0]).toMatchObject({
+        sessionId: session.sessionId,
+        username: 'alice',
+        reason: 'idle',
+        sourceIp: '192.0.2.10',
+        expiredAtMs: session.createdAtMs + 300,
+        durationMs: 300,
+      });
+    });
+
+    it('leaves a session touched after its user was filed alone, and comes back at its new deadline', async () => {
+      const s = store({ defaults: { idleTimeoutMs: 600 }, touchGranularityMs: 0, buckets: 1 });
+      const { token, session } = await s.create(alice);
+      await sleep(400);
+      await expect(s.validate(token)).resolves.toMatchObject({ valid: true, touched: true });
+      await sleep(300); // the user was filed under the first deadline, which has passed
+      expect(await s.sweep({ bucket: 0 })).toMatchObject({ expired: [], examined: 1 });
+      await expect(s.validate(token, { touch: false })).resolves.toMatchObject({ valid: true });
+      expect(await s.dueCount(0)).toBe(0);
+      await sleep(400);
+      const { expired } = await s.sweep({ bucket: 0 });
+      expect(expired.map((x) => x.sessionId)).toEqual([session.sessionId]);
+    });
+
+    it('counts users whose records outlived the retention period as lost, once', async () => {
+      const s = store({ defaults: { idleTimeoutMs: 200 }, buckets: 1, retentionMs: 1000 });
+      await s.create(alice);
+      await sleep(1500); // records are kept 1 s past their expiry, then Redis drops them
+      expect(await s.sweep({ bucket: 0 })).toMatchObject({ expired: [], lost: 1, examined: 1 });
+      expect(await s.sweep({ bucket: 0 })).toMatchObject({ expired: [], lost: 0, examined: 0 });
+    });
+
+    it('never reports an expiry before the cap, and clears tombstones when they are due', async () => {
+      const s = store({ defaults: { idleTimeoutMs: 200 }, buckets: 1, tombstoneTtlMs: 1000 });
+      const a = await s.create(alice);
+      const b = await s.create(alice);
+      await s.revoke(b.session.sessionId);
+      await sleep(300);
+      expect(await s.sweep({ bucket: 0, now: a.session.createdAtMs + 100 })).toMatchObject({
+        expired: [],
+        examined: 0,
+      });
+      expect((await s.sweep({ bucket: 0 })).expired.map((x) => x.sessionId)).toEqual([a.session.sessionId]);
+      await sleep(900);
+      expect(await s.sweep({ bucket: 0 })).toMatchObject({ expired: [], examined: 1, lost: 0 });
+      await expect(s.validate(b.token)).resolves.toEqual({ valid: false, reason: 'invalid' });
+      expect(await s.dueCount(0)).toBe(0);
+    });
+  });
+}
