@@ -1,15 +1,20 @@
 import * as os from 'node:os';
 
 /** Renders rows as a GitHub-flavoured markdown table (benchmarks print it and the notes quote it). */
-export function markdownTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+export function markdownTable(
+  header: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): string {
   const cells = [header, ...rows].map((row) => row.map((cell) => String(cell)));
   const widths = header.map((_, col) => Math.max(...cells.map((row) => (row[col] ?? '').length)));
   const line = (row: readonly string[]): string =>
     `| ${row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join(' | ')} |`;
   const [head, ...body] = cells;
-  return [line(head ?? []), `| ${widths.map((w) => '-'.repeat(Math.max(3, w))).join(' | ')} |`, ...body.map(line)].join(
-    '\n',
-  );
+  return [
+    line(head ?? []),
+    `| ${widths.map((w) => '-'.repeat(Math.max(3, w))).join(' | ')} |`,
+    ...body.map(line),
+  ].join('\n');
 }
 
 /** Median of a non-empty list. */

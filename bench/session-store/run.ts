@@ -1,0 +1,134 @@
+import type { Redis } from 'ioredis';
+import { SessionStore, createRedisClient, waitUntilReady } from '@sessiond/session-store';
+import { RedisServer } from '@sessiond/test-utils';
+import { closedLoop, inBatches } from '../common/load';
+import { machineLine, markdownTable, median } from '../common/table';
+
+// `npm run bench:store`: in-process validation throughput against a bare GET in the same run, and
+// Redis memory per live session. Targets (../shared/spec/targets.md): ≥ 25,000 validations/s with 100
+// concurrent callers; ≤ 400 bytes per live session, all keys and indexes included.
+const CALLERS = 100;
+const ROUND_MS = 4000;
+const ROUNDS = 3;
+const TOKENS = 10_000;
+const MEMORY_SESSIONS = 100_000;
+
+async function main(): Promise<void> {
+  const server = await RedisServer.start();
+  const client = createRedisClient({ url: server.url });
+  await waitUntilReady(client, 5000);
+  try {
+    const throughput = await validationThroughput(client as Redis);
+    const memory = [
+      await memoryPerSession(client as Redis, 'one session per user', MEMORY_SESSIONS, 1),
+      await memoryPerSession(
+        client as Redis,
+        'five sessions per user (the default limit)',
+        MEMORY_SESSIONS,
+        5,
+      ),
+    ];
+    console.log(
+      `\n## session-store benchmark\n\n${new Date().toISOString()}, ${machineLine()}, ${await redisVersion(client as Redis)}\n`,
+    );
+    console.log(
+      markdownTable(
+        ['operation (100 concurrent callers)', 'ops/s (median)', 'rounds', 'ratio to bare GET'],
+        throughput,
+      ),
+    );
+    console.log(`\nTarget: ≥ 25,000 validations/s.\n`);
+    console.log(markdownTable(['Redis memory, 100,000 live sessions', 'bytes/session', 'keys'], memory));
+    console.log(
+      '\nTarget: ≤ 400 bytes per live session, all keys and indexes included (INFO memory used_memory delta).',
+    );
+  } finally {
+    client.disconnect();
+    await server.destroy();
+  }
+}
+
+async function validationThroughput(redis: Redis): Promise<(string | number)[][]> {
+  const store = new SessionStore(redis, { keyPrefix: 'bench', defaults: { limit: 0 } });
+  const tokens: string[] = [];
+  await inBatches(
+    Array.from({ length: TOKENS }, (_, i) => i),
+    200,
+    async (i) => {
+      const { token } = await store.create({
+        username: `user${i % 2000}`,
+        privLvl: 15,
+        aaa: 'local',
+        sourceIp: '10.1.2.3',
+      });
+      tokens[i] = token;
+    },
+  );
+  await Promise.all(tokens.slice(0, 2000).map((t, i) => redis.set(`bare:${i}`, t)));
+  const pick = (caller: number, i: number): string => tokens[(caller * 7919 + i * 104_729) % TOKENS] ?? '';
+  const peers: [string, (caller: number, i: number) => Promise<unknown>][] = [
+    ['bare ioredis GET (peer)', (c, i) => redis.get(`bare:${(c * 31 + i) % 2000}`)],
+    ['store.validate (touch)', (c, i) => store.validate(pick(c, i))],
+    ['store.validate (touch: false)', (c, i) => store.validate(pick(c, i), { touch: false })],
+  ];
+  const samples = new Map<string, number[]>(peers.map(([name]) => [name, []]));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    // Interleaved A B C, A B C, ... so drift on a shared machine hits every peer alike.
+    for (const [name, operation] of peers) {
+      const { perSecond, errors } = await closedLoop(CALLERS, ROUND_MS, operation);
+      if (errors > 0) throw new Error(`${name}: ${errors} errors`);
+      samples.get(name)?.push(perSecond);
+    }
+  }
+  const bare = median(samples.get('bare ioredis GET (peer)') ?? []);
+  return peers.map(([name]) => {
+    const value = median(samples.get(name) ?? []);
+    return [
+      name,
+      Math.round(value),
+      (samples.get(name) ?? []).map((v) => Math.round(v)).join(' / '),
+      (value / bare).toFixed(2),
+    ];
+  });
+}
+
+async function memoryPerSession(
+  redis: Redis,
+  label: string,
+  sessions: number,
+  perUser: number,
+): Promise<(string | number)[]> {
+  await redis.flushall();
+  const before = await usedMemory(redis);
+  const store = new SessionStore(redis, { defaults: { limit: perUser } }); // default key prefix `sessiond`
+  await inBatches(
+    Array.from({ length: sessions }, (_, i) => i),
+    200,
+    (i) =>
+      store.create({
+        username: `user${Math.floor(i / perUser)}@example.net`,
+        privLvl: 15,
+        aaa: 'tacacs+',
+        sourceIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        userAgent: 'Java/1.8.0_292',
+      }),
+  );
+  const after = await usedMemory(redis);
+  const keys = await redis.dbsize();
+  return [label, Math.round((after - before) / sessions), keys];
+}
+
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1]);
+}
+
+async function redisVersion(redis: Redis): Promise<string> {
+  const info = await redis.info('server');
+  return `Redis ${/redis_version:(\S+)/.exec(info)?.[1] ?? '?'}`;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
