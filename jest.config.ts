@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import type { Config } from 'jest';
 
 // One jest project per workspace that has a `test/` folder. Tests import the other workspaces'
-// TypeScript sources directly (no build needed), and @swc/jest only strips types: type errors are
-// caught by `npm run typecheck`, which CI runs before the tests.
+// TypeScript sources directly (no build needed). ts-jest only transpiles (isolatedModules in
+// tsconfig.base.json): type errors are caught by `npm run typecheck`, which CI runs before the tests.
+// (Jest 29 + ts-jest, both pure JavaScript: `npm ci` must work against a registry that only carries
+// linux-x64 builds of native packages, which @swc/core and jest 30's resolver need.)
 const workspaceDirs = ['packages', 'apps'].flatMap((group) =>
   existsSync(join(__dirname, group))
     ? readdirSync(join(__dirname, group)).map((name) => join(group, name))
@@ -18,7 +20,9 @@ const projects: Config['projects'] = workspaceDirs
     rootDir: join(__dirname, dir),
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.test.ts'],
-    transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+    transform: {
+      '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, dir, 'tsconfig.json'), diagnostics: false }],
+    },
     moduleNameMapper: {
       '^@sessiond/(session-store|tacacs-plus|test-utils|client)$': '<rootDir>/../../packages/$1/src/index.ts',
     },
