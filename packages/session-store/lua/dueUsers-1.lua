@@ -1,6 +1,6 @@
 --[[
 dueUsers-1: the first `batch` users of a bucket's expiry index that are due by the Redis clock. The
-sweeper reads these, then runs sweepUser-3 for each (whose keys it can then name).
+sweeper reads these, then runs sweepUser-4 for each (whose keys it can then name).
 
 KEYS[1] index
 ARGV[1] batch size  ARGV[2] cap ms (-1 = none): never look past this time, even if Redis is later

@@ -8,6 +8,8 @@ export interface UserKeys {
   readonly tombstones: string;
   /** ZSET, one shard of the bucket's expiry index: <tag> → when the sweeper should look at the user. */
   readonly index: string;
+  /** STRING, the bucket's count of sessions not yet ended or swept. */
+  readonly counter: string;
 }
 
 export function userKeys(prefix: string, user: UserRef, shards: number): UserKeys {
@@ -16,7 +18,12 @@ export function userKeys(prefix: string, user: UserRef, shards: number): UserKey
     records: `${base}:r:${user.tag}`,
     tombstones: `${base}:t:${user.tag}`,
     index: indexKey(prefix, user.bucket, shardOf(user.tag, shards)),
+    counter: counterKey(prefix, user.bucket),
   };
+}
+
+export function counterKey(prefix: string, bucket: number): string {
+  return `${prefix}:{${bucket}}:n`;
 }
 
 export function indexKey(prefix: string, bucket: number, shard: number): string {

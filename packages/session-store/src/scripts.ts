@@ -6,15 +6,15 @@ import type { Cluster, Redis, RedisValue, Result } from 'ioredis';
 const LUA_DIR = join(__dirname, '..', 'lua');
 
 export const SCRIPT_FILES = {
-  sessiondCreateSession: 'createSession-3.lua',
+  sessiondCreateSession: 'createSession-4.lua',
   sessiondValidateSession: 'validateSession-2.lua',
   sessiondGetSession: 'getSession-1.lua',
   sessiondListSessions: 'listSessions-1.lua',
-  sessiondRevokeSession: 'revokeSession-3.lua',
-  sessiondRevokeAllSessions: 'revokeAllSessions-3.lua',
+  sessiondRevokeSession: 'revokeSession-4.lua',
+  sessiondRevokeAllSessions: 'revokeAllSessions-4.lua',
   sessiondDueUsers: 'dueUsers-1.lua',
   sessiondCountDue: 'countDue-1.lua',
-  sessiondSweepUser: 'sweepUser-3.lua',
+  sessiondSweepUser: 'sweepUser-4.lua',
 } as const;
 
 export type ScriptName = keyof typeof SCRIPT_FILES;

@@ -20,7 +20,7 @@ import {
   type UserRef,
 } from './identifiers';
 import { checkNewSession } from './input';
-import { bucketIndexKeys, userKeys } from './keys';
+import { bucketIndexKeys, counterKey, userKeys } from './keys';
 import {
   resolveOptions,
   resolvePolicy,
@@ -78,6 +78,7 @@ export class SessionStore {
           keys.records,
           keys.tombstones,
           keys.index,
+          keys.counter,
           ref.lid,
           user.tag,
           session.username,
@@ -195,6 +196,7 @@ export class SessionStore {
         keys.records,
         keys.tombstones,
         keys.index,
+        keys.counter,
         ref.lid,
         ref.tag,
         this.options.tombstoneTtlMs,
@@ -217,6 +219,7 @@ export class SessionStore {
         keys.records,
         keys.tombstones,
         keys.index,
+        keys.counter,
         user.tag,
         this.options.tombstoneTtlMs,
         this.options.retentionMs,
@@ -250,6 +253,19 @@ export class SessionStore {
       if (typeof count !== 'number') throw new StoreReplyError('countDue: expected a number');
       return sum + count;
     }, 0);
+  }
+
+  /**
+   * Sessions not yet ended, over all buckets: created minus revoked, evicted and swept. Sessions that
+   * expired since the last sweep still count, so it runs ahead of the truth by at most one sweep.
+   */
+  async countSessions(): Promise<number> {
+    const keys = Array.from({ length: this.options.buckets }, (_, b) =>
+      counterKey(this.options.keyPrefix, b),
+    );
+    // One GET per bucket: the counters live in different slots, so no MGET in a cluster.
+    const values = await this.run('countSessions', () => Promise.all(keys.map((key) => this.redis.get(key))));
+    return values.reduce((sum, value) => sum + Math.max(0, Number(value ?? 0)), 0);
   }
 
   /** Round-trip time of a PING in ms; rejects with StoreUnavailableError past `timeoutMs`. */

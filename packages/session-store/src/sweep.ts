@@ -55,6 +55,7 @@ export async function sweepBucket(
       keys.index,
       keys.records,
       keys.tombstones,
+      keys.counter,
       tag,
       options.tombstoneTtlMs,
       options.retentionMs,

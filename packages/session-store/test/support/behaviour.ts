@@ -225,6 +225,24 @@ export function storeBehaviour(client: () => Client): void {
     });
   });
 
+  describe('session count', () => {
+    it('follows creates, evictions, revocations and sweeps', async () => {
+      const s = store({ defaults: { limit: 3, policy: 'evict-oldest', idleTimeoutMs: 300 }, buckets: 2 });
+      const made = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => s.create({ ...alice, username: `c${i % 2}` })),
+      );
+      expect(await s.countSessions()).toBe(5);
+      await s.create({ ...alice, username: 'c0' }); // c0 had 3: one evicted
+      expect(await s.countSessions()).toBe(5);
+      await s.revoke(made[1]?.session.sessionId ?? '');
+      await s.revokeAll('c0');
+      expect(await s.countSessions()).toBe(1);
+      await sleep(500);
+      for (const bucket of [0, 1]) await s.sweep({ bucket });
+      expect(await s.countSessions()).toBe(0);
+    });
+  });
+
   describe('revocation and listings', () => {
     it('revokes one session with a tombstone that only the real token can read', async () => {
       const s = store();

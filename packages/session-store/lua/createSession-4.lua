@@ -1,10 +1,11 @@
 --[[
-createSession-3: applies the user's session limit and inserts a session, in one atomic step
+createSession-4: applies the user's session limit and inserts a session, in one atomic step
 (counting and inserting separately lets concurrent logins exceed the limit: spring-security #3121).
 
 KEYS[1] records     HASH  the user's sessions (layout in includes/record.lua)
 KEYS[2] tombstones  HASH  the user's dead sessions, with the reason
-KEYS[3] index       ZSET  the bucket's expiry index: <user tag> -> when the sweeper should look at the user
+KEYS[3] index       ZSET  the user's shard of the bucket's expiry index: <user tag> -> when to look at the user
+KEYS[4] counter     STRING  the bucket's count of sessions not yet ended (for the active-sessions gauge)
 ARGV[1] lid          ARGV[2] user tag      ARGV[3] username     ARGV[4] SHA-256 of the secret
 ARGV[5] priv-lvl     ARGV[6] AAA source    ARGV[7] source ip    ARGV[8] user agent ('' = none)
 ARGV[9] idle ms      ARGV[10] absolute lifetime ms               ARGV[11] limit (0 = none)
@@ -18,7 +19,7 @@ Returns
 ]]
 -- @include "record"
 
-local records, tombstones, index = KEYS[1], KEYS[2], KEYS[3]
+local records, tombstones, index, counter = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local lid, tag, username, hash = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local idle, lifetime, limit = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local policy, tombTtl, retention = ARGV[12], tonumber(ARGV[13]), tonumber(ARGV[14])
@@ -43,6 +44,7 @@ if limit > 0 then
       elseif exp + retention < now then
         -- Expired longer ago than the sweeper's grace period: nobody will report it any more.
         redis.call('HDEL', records, id, id .. 'd', id .. 'a')
+        redis.call('DECR', counter)
       end
     end
   end
@@ -73,6 +75,7 @@ if limit > 0 and #live >= limit then
     bury(records, tombstones, index, tag, s.id, s.hash, 'E', now + tombTtl, retention)
     evicted[#evicted + 1] = s
   end
+  redis.call('DECRBY', counter, #evicted)
 end
 
 local r = { c = now, l = now, x = now + lifetime, i = idle, p = tonumber(ARGV[5]), a = ARGV[6], ip = ARGV[7] }
@@ -81,6 +84,7 @@ redis.call('HSET', records, 'u', username, lid, hash, lid .. 'd', desc)
 if ARGV[8] ~= '' then redis.call('HSET', records, lid .. 'a', ARGV[8]) end
 local exp = expiryOf(r)
 dueBy(index, tag, exp)
+redis.call('INCR', counter)
 extendTtl(records, exp + retention)
 
 local out = {0, now, #evicted, lid, desc, ARGV[8]}

@@ -1,8 +1,8 @@
 --[[
-revokeSession-3: ends one live session and leaves a tombstone, so its token's next use is told
+revokeSession-4: ends one live session and leaves a tombstone, so its token's next use is told
 "revoked" instead of a bare "invalid".
 
-KEYS[1] records  KEYS[2] tombstones  KEYS[3] index
+KEYS[1] records  KEYS[2] tombstones  KEYS[3] index  KEYS[4] counter
 ARGV[1] lid  ARGV[2] user tag  ARGV[3] tombstone ttl ms  ARGV[4] retention ms
 Returns {0, now, username, descriptor, user agent} or {-7} when unknown or already dead.
 ]]
@@ -14,5 +14,6 @@ local now = nowMs()
 local v = redis.call('HMGET', records, lid, lid .. 'd', 'u', lid .. 'a')
 if not v[1] or not v[2] or expiryOf(decode(v[2])) <= now then return {-7} end
 bury(records, tombstones, index, ARGV[2], lid, v[1], 'R', now + tonumber(ARGV[3]), tonumber(ARGV[4]))
+redis.call('DECR', KEYS[4])
 dropIfEmpty(records)
 return {0, now, v[3], v[2], v[4] or ''}

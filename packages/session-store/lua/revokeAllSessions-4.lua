@@ -1,8 +1,8 @@
 --[[
-revokeAllSessions-3: ends every live session of one user ("log out everywhere"), each with a
+revokeAllSessions-4: ends every live session of one user ("log out everywhere"), each with a
 tombstone. Sessions already expired are left to the sweeper, which reports their expiry.
 
-KEYS[1] records  KEYS[2] tombstones  KEYS[3] index
+KEYS[1] records  KEYS[2] tombstones  KEYS[3] index  KEYS[4] counter
 ARGV[1] user tag  ARGV[2] tombstone ttl ms  ARGV[3] retention ms
 Returns {0, now, username, lid, descriptor, user agent, ...} for the sessions it ended.
 ]]
@@ -25,5 +25,6 @@ for f, v in pairs(fields) do
     bury(records, tombstones, index, tag, id, fields[id], 'R', untilMs, retention)
   end
 end
+redis.call('DECRBY', KEYS[4], (#out - 3) / 3)
 dropIfEmpty(records)
 return out

@@ -1,10 +1,10 @@
 --[[
-sweepUser-3: removes one user's expired sessions and due tombstones, reporting each expired session
+sweepUser-4: removes one user's expired sessions and due tombstones, reporting each expired session
 exactly once (a session is reported by the call that deletes its record, and scripts run one at a
 time, so any number of sweepers can share a bucket), then files the user under the earliest time
 anything of theirs is due again. Live sessions are never touched.
 
-KEYS[1] index  KEYS[2] records  KEYS[3] tombstones
+KEYS[1] index  KEYS[2] records  KEYS[3] tombstones  KEYS[4] counter
 ARGV[1] user tag  ARGV[2] tombstone ttl ms  ARGV[3] retention ms  ARGV[4] cap ms (-1 = none)
 Returns {0, now, username, lost, lid, descriptor, user agent, reason ('idle' | 'lifetime'), expired at ms, ...}
   lost: 1 when the user was due but their records had already left Redis (the sweeper stayed away
@@ -66,6 +66,7 @@ for k = 1, #dead, 2 do
   if untilMs <= now then redis.call('HDEL', tombstones, dead[k]) else later(untilMs) end
 end
 
+redis.call('DECRBY', KEYS[4], (#out - 4) / 5)
 dropIfEmpty(records)
 if nextDue == nil then
   redis.call('ZREM', index, tag)
