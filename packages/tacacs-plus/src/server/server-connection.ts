@@ -108,7 +108,8 @@ export class ServerConnection {
       session.lastSeq = header.seqNo;
     }
     const reply = await this.answer(packet, session);
-    if (reply !== undefined) await this.send(header, reply);
+    // A dropped reply leaves the session (and the connection) open and silent, like a server that hangs.
+    if (reply !== undefined && !(await this.send(header, reply))) return;
     if (reply === undefined || reply.done) this.endSession(header.sessionId, session, reply);
   }
 
@@ -173,10 +174,11 @@ export class ServerConnection {
     return session.authen?.continue(body);
   }
 
-  private async send(request: PacketHeader, reply: HandlerReply): Promise<void> {
+  /** Writes the reply as the fault mode dictates; false when nothing was sent (drop, or closed meanwhile). */
+  private async send(request: PacketHeader, reply: HandlerReply): Promise<boolean> {
     const fault = this.deps.fault();
     if (fault?.type === 'delay') await sleep(fault.ms);
-    if (this.closed || fault?.type === 'drop') return;
+    if (this.closed || fault?.type === 'drop') return false;
     let flags = request.flags & HeaderFlag.UNENCRYPTED;
     if (!this.repliedOnce && this.mode === 'yes') flags |= HeaderFlag.SINGLE_CONNECT;
     this.repliedOnce = true;
@@ -194,13 +196,14 @@ export class ServerConnection {
     );
     if (fault?.type === 'garbage') {
       this.socket.end(GARBAGE_REPLY);
-      return;
+      return true;
     }
     if (fault?.type === 'close-mid-reply') {
       this.socket.end(bytes.subarray(0, Math.ceil(bytes.length / 2)));
-      return;
+      return true;
     }
     this.socket.write(bytes);
+    return true;
   }
 
   private endSession(sessionId: number, session: SessionState, reply: HandlerReply | undefined): void {
