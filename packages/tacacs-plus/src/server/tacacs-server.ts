@@ -51,6 +51,8 @@ function isDatabase(users: TacacsServerOptions['users']): users is UsersDatabase
  */
 export class TacacsServer {
   private server: Server | undefined;
+  // Kept after close(), so a test can restart a server on the same port.
+  private bound: AddressInfo | undefined;
   private users: UsersDatabase | undefined;
   private fault: TacacsFault | undefined;
   private readonly key: Buffer;
@@ -86,11 +88,13 @@ export class TacacsServer {
       server.once('error', reject);
       server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
         server.off('error', reject);
+        this.bound = server.address() as AddressInfo;
         resolve();
       });
     });
   }
 
+  /** The bound port (still readable after close()). */
   get port(): number {
     return this.addressInfo().port;
   }
@@ -154,10 +158,7 @@ export class TacacsServer {
   }
 
   private addressInfo(): AddressInfo {
-    const address = this.server?.address();
-    if (address === null || address === undefined || typeof address === 'string') {
-      throw new TacacsConfigError('the server is not listening');
-    }
-    return address;
+    if (this.bound === undefined) throw new TacacsConfigError('the server has not listened yet');
+    return this.bound;
   }
 }

@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import { TacacsConfigError } from '../errors';
+import type { RequestLogEntry } from '../server/handler-types';
+import { TacacsServer } from '../server/tacacs-server';
+import type { ServerCliOptions } from './parse-args';
+
+/** One log line per finished request: time, kind, user, result. Never a password or the key. */
+export function formatLogLine(entry: RequestLogEntry): string {
+  const detail = entry.detail !== undefined ? ` detail=${JSON.stringify(entry.detail)}` : '';
+  return `${entry.time} ${entry.kind} user=${JSON.stringify(entry.username)} result=${entry.result} remote=${entry.remote}${detail}`;
+}
+
+async function readKey(options: ServerCliOptions): Promise<string> {
+  if (options.key !== undefined) return options.key;
+  const text = await readFile(options.keyFile ?? '', 'utf8');
+  const key = text.replace(/\r?\n$/, '');
+  if (key === '') throw new TacacsConfigError('the key file is empty');
+  return key;
+}
+
+/** Starts the server the CLI describes; `log` receives the start line and one line per request. */
+export async function startServerFromCli(
+  options: ServerCliOptions,
+  log: (line: string) => void,
+): Promise<TacacsServer> {
+  const server = new TacacsServer({
+    key: await readKey(options),
+    users: options.usersFile,
+    host: options.host,
+    port: options.port,
+    singleConnect: options.singleConnect,
+    ...(options.accountingFile !== undefined ? { accountingFile: options.accountingFile } : {}),
+    onRequest: (entry) => log(formatLogLine(entry)),
+  });
+  await server.listen();
+  log(`sessiond-tacacs-server listening on ${server.address}`);
+  return server;
+}
