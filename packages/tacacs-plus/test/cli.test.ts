@@ -32,6 +32,7 @@ describe('argument parsing', () => {
       host: '127.0.0.1',
       port: 4949,
       singleConnect: true,
+      quiet: false,
     });
   });
 
@@ -49,6 +50,7 @@ describe('argument parsing', () => {
         '--accounting-file',
         'a.jsonl',
         '--no-single-connect',
+        '--quiet',
       ]),
     ).toEqual({
       usersFile: 'u',
@@ -57,6 +59,7 @@ describe('argument parsing', () => {
       port: 49,
       accountingFile: 'a.jsonl',
       singleConnect: false,
+      quiet: true,
     });
     expect(parseServerArgs(['--help'])).toBe('help');
   });
@@ -78,7 +81,7 @@ test('the CLI server reads the key file, logs one line per request without secre
   const lines: string[] = [];
   const accountingFile = join(dir, 'acct.jsonl');
   const server = await startServerFromCli(
-    { usersFile, keyFile, host: '127.0.0.1', port: 0, accountingFile, singleConnect: true },
+    { usersFile, keyFile, host: '127.0.0.1', port: 0, accountingFile, singleConnect: true, quiet: false },
     (line) => lines.push(line),
   );
   const client = new TacacsClient({ servers: [{ host: '127.0.0.1', port: server.port, key: KEY }] });

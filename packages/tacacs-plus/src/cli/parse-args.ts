@@ -10,6 +10,8 @@ export interface ServerCliOptions {
   readonly port: number;
   readonly accountingFile?: string;
   readonly singleConnect: boolean;
+  /** No per-request log lines (benchmarks). */
+  readonly quiet: boolean;
 }
 
 export const USAGE = `Usage: sessiond-tacacs-server --users users.json (--key-file FILE | --key SECRET) [options]
@@ -23,6 +25,7 @@ A small RFC 8907 TACACS+ server for tests and local stacks.
   --port PORT              TCP port (default 4949; 0 picks a free one)
   --accounting-file FILE   append accounting records to FILE as JSON lines
   --no-single-connect      refuse single-connect mode
+  --quiet                  no per-request log lines
   --help                   show this help`;
 
 /** Parses the CLI arguments; `help` when --help was given. Throws TacacsConfigError on bad usage. */
@@ -41,6 +44,7 @@ export function parseServerArgs(argv: readonly string[]): ServerCliOptions | 'he
         port: { type: 'string', default: '4949' },
         'accounting-file': { type: 'string' },
         'no-single-connect': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -62,5 +66,6 @@ export function parseServerArgs(argv: readonly string[]): ServerCliOptions | 'he
     port,
     ...(values['accounting-file'] !== undefined ? { accountingFile: values['accounting-file'] } : {}),
     singleConnect: values['no-single-connect'] !== true,
+    quiet: values.quiet === true,
   };
 }

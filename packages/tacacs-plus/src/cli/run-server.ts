@@ -30,7 +30,7 @@ export async function startServerFromCli(
     port: options.port,
     singleConnect: options.singleConnect,
     ...(options.accountingFile !== undefined ? { accountingFile: options.accountingFile } : {}),
-    onRequest: (entry) => log(formatLogLine(entry)),
+    ...(options.quiet ? {} : { onRequest: (entry: RequestLogEntry) => log(formatLogLine(entry)) }),
   });
   await server.listen();
   log(`sessiond-tacacs-server listening on ${server.address}`);
