@@ -1,15 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { AuthenType, PacketType, PrivLevel } from './constants';
+import { PacketType } from './constants';
 import { TacacsClientClosedError, TacacsConfigError } from './errors';
 import { tcpTransport, type TacacsTransport } from './transport';
-import { runAccounting, buildAcctRequest, type AcctFlagName, type AcctSpec } from './client/accounting-flow';
-import {
-  buildAuthenStart,
-  runAuthentication,
-  type AuthenSpec,
-  type AuthenTypeName,
-} from './client/authenticate-flow';
-import { buildAuthorRequest, runAuthorization, type AuthorSpec } from './client/authorize-flow';
+import { runAccounting } from './client/accounting-flow';
+import { runAuthentication } from './client/authenticate-flow';
+import { runAuthorization } from './client/authorize-flow';
 import type { TacacsClientEvent, TacacsOperation } from './client/events';
 import { runWithFailover, type ServerSlot } from './client/failover';
 import {
@@ -19,62 +14,23 @@ import {
   type TacacsClientOptions,
   type TacacsServerConfig,
 } from './client/options';
+import {
+  acctSpec,
+  authenSpec,
+  authorSpec,
+  type AccountingRequest,
+  type AuthenticateRequest,
+  type AuthorizeRequest,
+} from './client/requests';
 import type { AccountingResult, AuthenticationResult, AuthorizationResult } from './client/results';
 import { ClientSession, type SessionChannel } from './client/session';
 import { ServerConnections } from './client/server-connections';
 import { ServerCounters, type TacacsServerStats } from './client/stats';
 
-export interface AuthenticateRequest {
-  readonly username: string;
-  readonly password: string;
-  /** Default 'pap'. */
-  readonly type?: AuthenTypeName;
-  /** The client's address, sent as rem_addr (e.g. the HTTP client's IP). */
-  readonly remAddr?: string;
-  /** Sent as port (e.g. the service name). */
-  readonly port?: string;
-  /** priv_lvl of the START packet (default 1). */
-  readonly privLvl?: number;
-  /** Overall deadline for the whole server list. */
-  readonly signal?: AbortSignal;
-}
-
-export interface AuthorizeRequest {
-  readonly username: string;
-  readonly remAddr?: string;
-  readonly port?: string;
-  /** Extra arguments after `service=shell` and `cmd=`. */
-  readonly args?: readonly string[];
-  /** How the user authenticated (authen_type field, default 'pap'). */
-  readonly authenType?: AuthenTypeName;
-  readonly privLvl?: number;
-  readonly signal?: AbortSignal;
-}
-
-export interface AccountingRequest {
-  readonly flag: AcctFlagName;
-  readonly username: string;
-  readonly taskId: string;
-  readonly remAddr?: string;
-  readonly port?: string;
-  readonly startTime?: Date;
-  readonly stopTime?: Date;
-  readonly elapsedSeconds?: number;
-  readonly args?: readonly string[];
-  readonly authenType?: AuthenTypeName;
-  readonly privLvl?: number;
-  readonly signal?: AbortSignal;
-}
+export type { AccountingRequest, AuthenticateRequest, AuthorizeRequest } from './client/requests';
 
 interface Slot extends ServerSlot {
   readonly connections: ServerConnections;
-}
-
-const AUTHEN_TYPE_CODE = { pap: AuthenType.PAP, ascii: AuthenType.ASCII, chap: AuthenType.CHAP } as const;
-
-function requireUsername(username: unknown): void {
-  if (typeof username !== 'string' || username === '')
-    throw new TacacsConfigError('username must be a non-empty string');
 }
 
 /**
@@ -125,20 +81,7 @@ export class TacacsClient {
   }
 
   async authenticate(request: AuthenticateRequest): Promise<AuthenticationResult> {
-    requireUsername(request.username);
-    if (typeof request.password !== 'string') throw new TacacsConfigError('password must be a string');
-    const type = request.type ?? 'pap';
-    if (!(type in AUTHEN_TYPE_CODE))
-      throw new TacacsConfigError(`unknown authentication type ${String(type)}`);
-    const spec: AuthenSpec = {
-      username: request.username,
-      password: request.password,
-      type,
-      port: request.port ?? '',
-      remAddr: request.remAddr ?? '',
-      privLvl: request.privLvl ?? PrivLevel.USER,
-    };
-    buildAuthenStart(spec, randomBytes); // field limits are checked before any server is contacted
+    const spec = authenSpec(request);
     const outcome = await this.track(
       this.run('authenticate', PacketType.AUTHEN, request.signal, (channel) =>
         runAuthentication(channel, spec, randomBytes),
@@ -146,59 +89,25 @@ export class TacacsClient {
     );
     if (outcome.status === 'unavailable') return outcome;
     const { slot, value } = outcome;
-    return value.status === 'pass'
-      ? { status: 'pass', server: slot.config.label, serverMsg: value.serverMsg }
-      : { status: 'fail', server: slot.config.label, serverMsg: value.serverMsg, reason: value.reason };
+    return { ...value, server: slot.config.label };
   }
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizationResult> {
-    requireUsername(request.username);
-    const spec: AuthorSpec = {
-      username: request.username,
-      port: request.port ?? '',
-      remAddr: request.remAddr ?? '',
-      args: request.args ?? [],
-      privLvl: request.privLvl ?? PrivLevel.USER,
-      authenType: AUTHEN_TYPE_CODE[request.authenType ?? 'pap'],
-    };
-    buildAuthorRequest(spec);
+    const spec = authorSpec(request);
     const outcome = await this.track(
       this.run('authorize', PacketType.AUTHOR, request.signal, (channel) => runAuthorization(channel, spec)),
     );
     if (outcome.status === 'unavailable') return outcome;
-    const { slot, value } = outcome;
-    return value.status === 'pass'
-      ? { ...value, server: slot.config.label }
-      : { status: 'fail', server: slot.config.label, serverMsg: value.serverMsg, reason: value.reason };
+    return { ...outcome.value, server: outcome.slot.config.label };
   }
 
   async accounting(request: AccountingRequest): Promise<AccountingResult> {
-    requireUsername(request.username);
-    if (!['start', 'stop', 'watchdog'].includes(request.flag)) {
-      throw new TacacsConfigError(`unknown accounting flag ${String(request.flag)}`);
-    }
-    const spec: AcctSpec = {
-      flag: request.flag,
-      username: request.username,
-      taskId: request.taskId,
-      port: request.port ?? '',
-      remAddr: request.remAddr ?? '',
-      startTime: request.startTime,
-      stopTime: request.stopTime,
-      elapsedSeconds: request.elapsedSeconds,
-      args: request.args ?? [],
-      privLvl: request.privLvl ?? PrivLevel.USER,
-      authenType: AUTHEN_TYPE_CODE[request.authenType ?? 'pap'],
-    };
-    buildAcctRequest(spec);
+    const spec = acctSpec(request);
     const outcome = await this.track(
       this.run('accounting', PacketType.ACCT, request.signal, (channel) => runAccounting(channel, spec)),
     );
     if (outcome.status === 'unavailable') return outcome;
-    const { slot, value } = outcome;
-    return value.status === 'pass'
-      ? { status: 'pass', server: slot.config.label, serverMsg: value.serverMsg }
-      : { status: 'fail', server: slot.config.label, serverMsg: value.serverMsg, reason: value.reason };
+    return { ...outcome.value, server: outcome.slot.config.label };
   }
 
   /** Per-server counters, in configuration order. */

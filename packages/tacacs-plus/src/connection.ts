@@ -10,6 +10,9 @@ import type { RawPacket } from './packet';
 import { PacketParser } from './parser';
 import { connectionError } from './transport';
 
+/** Session ids remembered after their session gave up, so that a late reply is dropped quietly. */
+const MAX_ABANDONED = 1024;
+
 export type SingleConnectState = 'pending' | 'yes' | 'no';
 
 interface Waiter {
@@ -92,7 +95,7 @@ export class TacacsConnection {
     this.sessions.delete(sessionId);
     this.replied.delete(sessionId);
     this.waiters.delete(sessionId);
-    if (abandon) this.abandoned.add(sessionId);
+    if (abandon) this.rememberAbandoned(sessionId);
     if (this.sessions.size > 0) return;
     if (this.retired || this.state !== 'yes') {
       this.close();
@@ -199,6 +202,15 @@ export class TacacsConnection {
     this.waiters.clear();
     this.stream.destroy();
     this.options.onClose?.(this);
+  }
+
+  private rememberAbandoned(sessionId: number): void {
+    this.abandoned.add(sessionId);
+    // Bounded: a long-lived shared connection must not grow without limit; the oldest go first.
+    if (this.abandoned.size > MAX_ABANDONED) {
+      const oldest = this.abandoned.values().next();
+      if (oldest.done !== true) this.abandoned.delete(oldest.value);
+    }
   }
 
   private setRef(active: boolean): void {

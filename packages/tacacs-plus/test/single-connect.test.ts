@@ -101,3 +101,20 @@ test('close() lets pending operations settle, then closes the shared connection'
   await waitFor(() => server.stats().connectionsOpen === 0);
   await expect(client.authenticate({ username: 'bob', password: 'bob-pw' })).rejects.toThrow('closed');
 });
+
+test('a session abandoned at its deadline leaves the shared connection usable; its late reply is ignored', async () => {
+  const { server, client } = await setup();
+  expect((await client.authenticate({ username: 'bob', password: 'bob-pw' })).status).toBe('pass');
+  server.setFault({ type: 'delay', ms: 200 });
+  const late = await client.authenticate({
+    username: 'bob',
+    password: 'bob-pw',
+    signal: AbortSignal.timeout(50),
+  });
+  expect(late).toMatchObject({ status: 'unavailable', reason: 'timeout' });
+  server.setFault(undefined);
+  await sleep(300); // the delayed reply to the abandoned session arrives now
+  expect((await client.authenticate({ username: 'bob', password: 'bob-pw' })).status).toBe('pass');
+  expect(server.stats().connectionsAccepted).toBe(1);
+  expect(client.stats()[0]).toMatchObject({ errors: 0, timeouts: 0 });
+});
