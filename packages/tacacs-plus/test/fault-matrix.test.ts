@@ -102,7 +102,7 @@ test('primary slow (delay > read timeout) → secondary answers within the timeo
   const r = await c.authenticate(alice);
   const elapsed = Date.now() - started;
   expect(r).toMatchObject({ status: 'pass', server: secondary.address });
-  expect(elapsed).toBeLessThan(3_000); // functional bound: did not wait for the slow reply
+  expect(elapsed).toBeLessThan(300 + 1_000); // the read timeout plus a generous margin, not the 3 s delay
   expect(c.stats()[0]).toMatchObject({ timeouts: 1 });
   expect(secondary.stats().requests.authentication).toBe(1);
 });
