@@ -1,0 +1,51 @@
+import type { SweepResult } from '@sessiond/session-store';
+import type { AccountingQueue } from './accounting-queue';
+import type { Logger } from './logger';
+import type { SweeperMetrics } from './metrics';
+
+/**
+ * Reports what one sweep step removed. The store hands each expiry to exactly one sweep call, so
+ * reporting it here, once, is all exactly-once needs. Logs and metrics are written synchronously
+ * before anything else is awaited (a crash can no longer lose them once the step has returned); the
+ * accounting STOPs follow in one round trip.
+ */
+export class ExpiryReporter {
+  constructor(
+    private readonly logger: Logger,
+    private readonly metrics: SweeperMetrics,
+    private readonly accounting: AccountingQueue | undefined,
+  ) {}
+
+  async report(bucket: number, result: SweepResult): Promise<void> {
+    let idle = 0;
+    for (const session of result.expired) {
+      if (session.reason === 'idle') idle += 1;
+      this.logger.info(
+        {
+          event: 'session.expired',
+          session_id: session.sessionId,
+          username: session.username,
+          reason: session.reason,
+          duration_ms: session.durationMs,
+          created_at: new Date(session.createdAtMs).toISOString(),
+          expired_at: new Date(session.expiredAtMs).toISOString(),
+          source_ip: session.sourceIp,
+          aaa: session.aaa,
+          bucket,
+        },
+        'session.expired',
+      );
+    }
+    const lifetime = result.expired.length - idle;
+    if (idle > 0) this.metrics.swept.inc({ reason: 'idle' }, idle);
+    if (lifetime > 0) this.metrics.swept.inc({ reason: 'lifetime' }, lifetime);
+    if (result.lost > 0) {
+      this.metrics.lostUsers.inc(result.lost);
+      this.logger.warn(
+        { event: 'sessions.lost', bucket, users: result.lost },
+        'expired sessions left Redis unreported: no sweep ran within the retention period',
+      );
+    }
+    await this.accounting?.enqueue(result.expired);
+  }
+}

@@ -1,0 +1,169 @@
+import type { SessionStore } from '@sessiond/session-store';
+import type { TacacsClient } from '@sessiond/tacacs-plus';
+import { Queue, Worker } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
+import { createStopProcessor } from './accounting-processor';
+import { AccountingQueue, type StopJobData, type StopQueue } from './accounting-queue';
+import { ExpiryReporter } from './expiry-reporter';
+import type { Health } from './http-server';
+import type { Logger } from './logger';
+import type { SweeperMetrics } from './metrics';
+import {
+  ACCOUNTING_QUEUE,
+  JobName,
+  SWEEP_QUEUE,
+  TICK_SCHEDULER_ID,
+  bullPrefix,
+  type SweepJobData,
+} from './queues';
+import { SweepProcessor, type SweepJobResult, type SweepQueue } from './sweep-processor';
+
+export interface SweeperDeps {
+  readonly store: SessionStore;
+  /** BullMQ's own connection (`maxRetriesPerRequest: null`); the caller closes it. */
+  readonly connection: Redis | Cluster;
+  readonly keyPrefix: string;
+  readonly intervalMs: number;
+  readonly concurrency: number;
+  readonly batch: number;
+  readonly logger: Logger;
+  readonly metrics: SweeperMetrics;
+  /** Accounting STOP for each expiry (TACACS_ACCOUNTING=true); the caller closes the client. */
+  readonly accounting?:
+    | {
+        readonly client: Pick<TacacsClient, 'accounting'>;
+        readonly attempts: number;
+        readonly concurrency: number;
+      }
+    | undefined;
+  /** A bucket job yields after this long (default 10 s) and queues its continuation. */
+  readonly maxJobMs?: number;
+  /** Pause between an emptied queue and the next poll, in s (BullMQ `drainDelay`; default 5). */
+  readonly drainDelayS?: number;
+}
+
+export interface Sweeper {
+  /** Starts the workers and registers the tick scheduler (idempotent across processes). */
+  start(): Promise<void>;
+  health(): Promise<Health>;
+  /**
+   * Graceful stop: no new jobs; running bucket jobs finish their current step, report it and queue
+   * their continuation; in-flight STOPs finish; then the workers and queues close.
+   */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_JOB_MS = 10_000;
+const HEALTH_PING_TIMEOUT_MS = 1000;
+
+export function createSweeper(deps: SweeperDeps): Sweeper {
+  const { connection, logger, metrics } = deps;
+  const prefix = bullPrefix(deps.keyPrefix);
+  let closing: Promise<void> | undefined;
+
+  const sweepQueue: SweepQueue = new Queue<SweepJobData, SweepJobResult, 'tick' | 'bucket'>(SWEEP_QUEUE, {
+    connection,
+    prefix,
+  });
+  sweepQueue.on('error', (error) => logger.error({ err: error }, 'sweep queue error'));
+  const stopQueue: StopQueue | undefined =
+    deps.accounting === undefined
+      ? undefined
+      : new Queue<StopJobData, void, 'stop'>(ACCOUNTING_QUEUE, { connection, prefix });
+  stopQueue?.on('error', (error) => logger.error({ err: error }, 'accounting queue error'));
+
+  const reporter = new ExpiryReporter(
+    logger,
+    metrics,
+    stopQueue !== undefined && deps.accounting !== undefined
+      ? new AccountingQueue(stopQueue, deps.accounting.attempts)
+      : undefined,
+  );
+  const processor = new SweepProcessor({
+    store: deps.store,
+    queue: sweepQueue,
+    reporter,
+    metrics,
+    buckets: deps.store.options.buckets,
+    batch: deps.batch,
+    maxJobMs: deps.maxJobMs ?? DEFAULT_MAX_JOB_MS,
+    stopping: () => closing !== undefined,
+  });
+
+  let sweepWorker: Worker<SweepJobData, SweepJobResult> | undefined;
+  let stopWorker: Worker<StopJobData, void> | undefined;
+  let starting: Promise<void> | undefined;
+
+  function start(): Promise<void> {
+    starting ??= closing === undefined ? startWorkers() : Promise.resolve();
+    return starting;
+  }
+
+  async function startWorkers(): Promise<void> {
+    const drainDelay = deps.drainDelayS ?? 5;
+    sweepWorker = new Worker<SweepJobData, SweepJobResult>(SWEEP_QUEUE, processor.process, {
+      connection,
+      prefix,
+      concurrency: deps.concurrency,
+      drainDelay,
+    });
+    sweepWorker.on('error', (error) => logger.error({ err: error }, 'sweep worker error'));
+    sweepWorker.on('failed', (job, error) => {
+      if (job?.data.kind !== 'bucket') {
+        logger.error({ err: error, job: job?.name }, 'sweep job failed');
+        return;
+      }
+      metrics.sweepErrors.inc();
+      logger.error({ err: error, bucket: job.data.bucket }, 'bucket sweep failed; the next tick retries it');
+    });
+    if (deps.accounting !== undefined) {
+      const accounting = deps.accounting;
+      stopWorker = new Worker<StopJobData, void>(
+        ACCOUNTING_QUEUE,
+        createStopProcessor({ client: accounting.client, logger, metrics }),
+        { connection, prefix, concurrency: accounting.concurrency, drainDelay },
+      );
+      stopWorker.on('error', (error) => logger.error({ err: error }, 'accounting worker error'));
+    }
+    await Promise.all([sweepWorker.waitUntilReady(), stopWorker?.waitUntilReady()]);
+    await sweepQueue.upsertJobScheduler(
+      TICK_SCHEDULER_ID,
+      { every: deps.intervalMs },
+      { name: JobName.tick, data: { kind: 'tick' }, opts: { removeOnComplete: true, removeOnFail: true } },
+    );
+  }
+
+  async function health(): Promise<Health> {
+    const problems: string[] = [];
+    if (closing !== undefined) problems.push('shutting_down');
+    else if (sweepWorker?.isRunning() !== true) problems.push('worker_not_running');
+    try {
+      await deps.store.ping(HEALTH_PING_TIMEOUT_MS);
+    } catch {
+      problems.push('redis_unavailable');
+    }
+    return { ok: problems.length === 0, problems };
+  }
+
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      await starting?.catch(() => undefined);
+      // Order matters: bucket jobs queue continuations and STOPs through the queues, so the workers
+      // close (waiting for their jobs) before the queues do.
+      await sweepWorker?.close();
+      await stopWorker?.close();
+      await Promise.all([sweepQueue.close(), stopQueue?.close()]);
+    })();
+    return closing;
+  }
+
+  return { start, health, close };
+}
+
+/** The backlog gauge: users with something due, over every bucket (an upper bound; see dueCount). */
+export async function totalDue(store: Pick<SessionStore, 'dueCount' | 'options'>): Promise<number> {
+  const counts = await Promise.all(
+    Array.from({ length: store.options.buckets }, (_, bucket) => store.dueCount(bucket)),
+  );
+  return counts.reduce((sum, count) => sum + count, 0);
+}
