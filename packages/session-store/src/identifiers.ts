@@ -53,6 +53,16 @@ export function parseSessionId(sessionId: string): SessionRef | undefined {
   return { bucket: parseInt(bucket, 36), tag, lid, sessionId };
 }
 
+/**
+ * Whether two session ids belong to the same user: the ids carry the user's bucket and tag, and the
+ * store refuses two usernames with one tag, so no Redis call is needed.
+ */
+export function sameUser(a: string, b: string): boolean {
+  const x = parseSessionId(a);
+  const y = parseSessionId(b);
+  return x !== undefined && y !== undefined && x.bucket === y.bucket && x.tag === y.tag;
+}
+
 export function newLocalId(): string {
   return randomBytes(LID_BYTES).toString('base64url');
 }

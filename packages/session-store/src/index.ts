@@ -8,7 +8,8 @@ export {
   StoreUnavailableError,
   UserTagCollisionError,
 } from './errors';
-export { MAX_TOKEN_LENGTH, parseSessionId, parseToken } from './identifiers';
+export { guarded } from './guard';
+export { MAX_TOKEN_LENGTH, parseSessionId, parseToken, sameUser } from './identifiers';
 export {
   DEFAULT_POLICY,
   MAX_BUCKETS,
