@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { createHash, randomBytes } from 'node:crypto';
+import { hashPassword } from '@sessiond/tacacs-plus';
+import { readSecret } from './read-secret';
+
+const USAGE = `usage: sessiond-hash-password [--client | --new-client-secret]
+
+  (no option)          read a password (prompted without echo, or from stdin) and print its scrypt
+                       hash for LOCAL_USERS_FILE ("scrypt": "…")
+  --client             read an introspection client secret and print "sha256:<hex>" for
+                       INTROSPECTION_CLIENTS_FILE ("secret": "…")
+  --new-client-secret  generate a random client secret; print it, then its "sha256:<hex>" line
+`;
+
+async function run(args: readonly string[]): Promise<void> {
+  const mode = args[0];
+  if (args.length > 1 || (mode !== undefined && !['--client', '--new-client-secret'].includes(mode))) {
+    process.stderr.write(USAGE);
+    process.exitCode = 2;
+    return;
+  }
+  if (mode === '--new-client-secret') {
+    const secret = randomBytes(32).toString('base64url');
+    process.stdout.write(`${secret}\nsha256:${createHash('sha256').update(secret).digest('hex')}\n`);
+    return;
+  }
+  const secret = await readSecret(mode === '--client' ? 'Client secret: ' : 'Password: ');
+  if (secret === '') {
+    process.stderr.write('sessiond-hash-password: empty input, nothing hashed\n');
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(
+    mode === '--client'
+      ? `sha256:${createHash('sha256').update(secret).digest('hex')}\n`
+      : `${await hashPassword(secret)}\n`,
+  );
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`sessiond-hash-password: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,63 @@
+import { waitUntilReady } from '@sessiond/session-store';
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { addressOf, drain, listen } from './server';
+import { createServices } from './services';
+
+/** The only wiring: config → services → app → listen → shutdown on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`sessiond auth-api: ${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const services = await createServices(config, logger);
+  // Give Redis a moment before taking traffic; if it is down, start anyway (503s and /readyz say so).
+  const redisReady = await waitUntilReady(services.redis, 5000).then(
+    () => true,
+    () => false,
+  );
+  const app = createApp(services);
+  const server = await listen(app, config);
+  logger.info(
+    {
+      address: addressOf(server),
+      tls: config.tls !== undefined,
+      aaa: config.aaa.methods,
+      introspection_clients: services.introspectionClients.size,
+    },
+    'sessiond auth-api listening',
+  );
+  if (!redisReady) logger.warn('redis not ready yet; requests get 503 session_store_unavailable until it is');
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    services.lifecycle.draining = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    drain(server, config.shutdownTimeoutMs)
+      .then(async (result) => {
+        await services.close();
+        logger.info({ result }, 'stopped');
+        logger.flush();
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`sessiond auth-api: could not start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

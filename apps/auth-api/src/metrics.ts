@@ -1,0 +1,80 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The auth-api's Prometheus metrics, on their own registry (tests create as many apps as they like). */
+export interface Metrics {
+  readonly registry: Registry;
+  /** Logins by outcome: `ok` or the error code the client received. */
+  readonly logins: Counter<'code'>;
+  /** AAA request latency by method and server (`local` for the users file), with the outcome. */
+  readonly aaaLatency: Histogram<'method' | 'server' | 'outcome'>;
+  readonly tacacsRetries: Counter<'server'>;
+  readonly tacacsFailovers: Counter<'from' | 'to'>;
+  /** Token validations (token routes and introspection) by result. */
+  readonly validations: Counter<'result'>;
+  readonly accounting: Counter<'flag' | 'outcome'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+}
+
+export function createMetrics(countSessions: () => Promise<number>): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'sessiond_auth_api_' });
+  new Gauge({
+    name: 'sessiond_sessions_active',
+    help: 'Sessions not yet ended (created minus revoked, evicted and swept; ahead of the truth by at most one sweep)',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await countSessions());
+      } catch {
+        // Redis unavailable: the gauge keeps its last value; sessiond_up-style readiness reports it.
+      }
+    },
+  });
+  return {
+    registry,
+    logins: new Counter({
+      name: 'sessiond_logins_total',
+      help: 'Logins by outcome code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    aaaLatency: new Histogram({
+      name: 'sessiond_aaa_request_duration_seconds',
+      help: 'AAA request latency per method and server',
+      labelNames: ['method', 'server', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    tacacsRetries: new Counter({
+      name: 'sessiond_tacacs_retries_total',
+      help: 'TACACS+ retries on a server that refused or timed out',
+      labelNames: ['server'],
+      registers: [registry],
+    }),
+    tacacsFailovers: new Counter({
+      name: 'sessiond_tacacs_failovers_total',
+      help: 'TACACS+ failovers from one server to the next',
+      labelNames: ['from', 'to'],
+      registers: [registry],
+    }),
+    validations: new Counter({
+      name: 'sessiond_token_validations_total',
+      help: 'Token validations by result',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    accounting: new Counter({
+      name: 'sessiond_tacacs_accounting_total',
+      help: 'TACACS+ accounting records sent, by flag and outcome',
+      labelNames: ['flag', 'outcome'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'sessiond_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+      registers: [registry],
+    }),
+  };
+}

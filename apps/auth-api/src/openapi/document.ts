@@ -1,0 +1,255 @@
+import { CHALLENGES, type ProblemCode } from '../http/problems';
+import { SCHEMAS, plainProblem } from './schemas';
+
+type Json = Record<string, unknown>;
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const json = (description: string, schema: Json, headers: Json = {}): Json => ({
+  description,
+  headers,
+  content: { 'application/json': { schema } },
+});
+const problem = (description: string, schema: Json, headers: Json = {}): Json => ({
+  description,
+  headers,
+  content: { 'application/problem+json': { schema } },
+});
+const header = (description: string, schema: Json = { type: 'string' }): Json => ({ description, schema });
+const retryAfter = { 'Retry-After': header('seconds to wait before retrying', { type: 'integer' }) };
+const challenge = (which: keyof typeof CHALLENGES): Json => ({
+  'WWW-Authenticate': header(`\`${CHALLENGES[which]}\``),
+});
+const plain = (description: string, ...codes: ProblemCode[]): Json =>
+  problem(description, plainProblem(...codes));
+
+const tokenErrors: Json = {
+  '400': plain('X-auth-token and Authorization: Bearer carry different tokens', 'invalid_request'),
+  '401': problem(
+    'token missing, unknown, idle-expired, revoked, evicted by the limit, or past its lifetime',
+    plainProblem(
+      'token_missing',
+      'token_invalid',
+      'token_revoked',
+      'session_evicted',
+      'session_lifetime_exceeded',
+    ),
+    challenge('bearer-invalid'),
+  ),
+  '503': problem(
+    'Redis unavailable (never turned into 401)',
+    plainProblem('session_store_unavailable'),
+    retryAfter,
+  ),
+};
+const tokenSecurity = [{ xAuthToken: [] }, { bearer: [] }];
+const sessionIdParam = {
+  name: 'sessionId',
+  in: 'path',
+  required: true,
+  description: 'the session-id (public handle)',
+  schema: { type: 'string' },
+};
+const usernameParam = { name: 'username', in: 'path', required: true, schema: { type: 'string' } };
+
+/** The OpenAPI 3.1 document of every route, served at /api/v1/openapi.json. */
+export const OPENAPI_DOCUMENT: Json = {
+  openapi: '3.1.0',
+  info: {
+    title: 'sessiond token service',
+    version: '0.1.0',
+    description:
+      'Cisco IOS XE token-service API (POST/GET/DELETE /api/v1/auth/token-services, X-auth-token) backed by a TACACS+/local AAA chain and Redis. Every error is application/problem+json with a stable `code`.',
+  },
+  servers: [{ url: '/' }],
+  components: {
+    securitySchemes: {
+      basic: {
+        type: 'http',
+        scheme: 'basic',
+        description: 'user credentials, checked by the AAA chain (AAA_METHODS)',
+      },
+      introspectionClient: {
+        type: 'http',
+        scheme: 'basic',
+        description: 'a client of INTROSPECTION_CLIENTS_FILE',
+      },
+      xAuthToken: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-auth-token',
+        description: 'the token-id; surrounding double quotes are tolerated',
+      },
+      bearer: { type: 'http', scheme: 'bearer' },
+    },
+    schemas: SCHEMAS,
+  },
+  paths: {
+    '/api/v1/auth/token-services': {
+      post: {
+        operationId: 'login',
+        summary: 'Authenticate with HTTP Basic and get a token',
+        security: [{ basic: [] }],
+        responses: {
+          '200': json('a new session', ref('AuthToken'), {
+            Location: header('the session link'),
+            'Cache-Control': header('no-store'),
+          }),
+          '400': plain('Basic header not decodable (bad base64, no colon, over 1 KiB)', 'invalid_request'),
+          '401': problem(
+            'no Basic credentials, or AAA rejected them',
+            plainProblem('credentials_missing', 'invalid_credentials'),
+            challenge('basic'),
+          ),
+          '403': problem(
+            'authenticated, but priv-lvl is below REQUIRED_PRIV_LVL',
+            ref('InsufficientPrivilegeProblem'),
+          ),
+          '429': problem(
+            'too many failed logins, or the per-user session limit (policy reject)',
+            { oneOf: [ref('LoginThrottledProblem'), ref('SessionLimitProblem')] },
+            retryAfter,
+          ),
+          '502': plain(
+            'no TACACS+ reply could be decrypted (shared-secret mismatch) on any server',
+            'aaa_misconfigured',
+          ),
+          '503': problem(
+            'every AAA method unavailable, or Redis unavailable',
+            { oneOf: [ref('AaaUnavailableProblem'), plainProblem('session_store_unavailable')] },
+            retryAfter,
+          ),
+        },
+      },
+      get: {
+        operationId: 'listSessions',
+        summary: 'The caller’s live sessions, newest first',
+        security: tokenSecurity,
+        responses: { '200': json('the caller’s sessions', ref('SessionCollection')), ...tokenErrors },
+      },
+      delete: {
+        operationId: 'logoutEverywhere',
+        summary: 'Revoke all the caller’s sessions',
+        security: tokenSecurity,
+        responses: { '200': json('how many sessions were revoked', ref('Revoked')), ...tokenErrors },
+      },
+    },
+    '/api/v1/auth/token-services/{sessionId}': {
+      parameters: [sessionIdParam],
+      get: {
+        operationId: 'getSession',
+        summary: 'One of the caller’s sessions',
+        security: tokenSecurity,
+        responses: {
+          '200': json('the session', ref('SessionItem')),
+          '404': plain('not the caller’s, unknown, or dead', 'session_not_found'),
+          ...tokenErrors,
+        },
+      },
+      delete: {
+        operationId: 'logout',
+        summary: 'Revoke one of the caller’s sessions (any session for an admin)',
+        security: tokenSecurity,
+        responses: {
+          '204': { description: 'revoked' },
+          '404': plain('not the caller’s, unknown, or dead', 'session_not_found'),
+          ...tokenErrors,
+        },
+      },
+    },
+    '/api/v1/auth/introspect': {
+      post: {
+        operationId: 'introspect',
+        summary: 'RFC 7662 token introspection for other services',
+        security: [{ introspectionClient: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: ref('IntrospectionRequest') },
+            'application/x-www-form-urlencoded': { schema: ref('IntrospectionRequest') },
+          },
+        },
+        responses: {
+          '200': json('active with details, or exactly {"active":false}', ref('IntrospectionResponse'), {
+            'Cache-Control': header('no-store'),
+          }),
+          '400': plain('no token in the body, or a malformed body', 'invalid_request'),
+          '401': problem(
+            'the calling client is not authenticated',
+            plainProblem('invalid_client'),
+            challenge('basic-introspect'),
+          ),
+          '413': plain('body over 8 KiB', 'payload_too_large'),
+          '415': plain('body neither JSON nor form-encoded', 'unsupported_media_type'),
+          '503': problem(
+            'Redis unavailable (never active:false)',
+            plainProblem('session_store_unavailable'),
+            retryAfter,
+          ),
+        },
+      },
+    },
+    '/api/v1/auth/users/{username}/sessions': {
+      parameters: [usernameParam],
+      get: {
+        operationId: 'adminListSessions',
+        summary: 'A user’s live sessions (admins only)',
+        security: tokenSecurity,
+        responses: {
+          '200': json('the user’s sessions', ref('SessionCollection')),
+          '403': plain('the caller is not in ADMIN_USERS', 'forbidden'),
+          ...tokenErrors,
+        },
+      },
+      delete: {
+        operationId: 'adminRevokeSessions',
+        summary: 'Revoke all of a user’s sessions (admins only)',
+        security: tokenSecurity,
+        responses: {
+          '200': json('how many sessions were revoked', ref('Revoked')),
+          '403': plain('the caller is not in ADMIN_USERS', 'forbidden'),
+          ...tokenErrors,
+        },
+      },
+    },
+    '/healthz': {
+      get: {
+        operationId: 'health',
+        summary: 'The process is running',
+        security: [],
+        responses: { '200': json('running', ref('Health')) },
+      },
+    },
+    '/readyz': {
+      get: {
+        operationId: 'ready',
+        summary: 'Redis answers within 250 ms; reports each AAA server’s last known state',
+        security: [],
+        responses: {
+          '200': json('ready', ref('Readiness')),
+          '503': json('Redis not answering, or shutting down', ref('Readiness')),
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'metrics',
+        summary: 'Prometheus metrics',
+        security: [],
+        responses: {
+          '200': {
+            description: 'Prometheus text format',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    '/api/v1/openapi.json': {
+      get: {
+        operationId: 'openapi',
+        summary: 'This document',
+        security: [],
+        responses: { '200': json('OpenAPI 3.1', { type: 'object' }) },
+      },
+    },
+  },
+};

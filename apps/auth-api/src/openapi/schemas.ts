@@ -1,0 +1,246 @@
+import { PROBLEMS, type ProblemCode } from '../http/problems';
+
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const privLvl = { type: 'integer', minimum: 0, maximum: 15 } as const;
+
+/** One problem code's schema: the RFC 9457 members, its code, and its extension members. */
+function problem(
+  codes: readonly ProblemCode[],
+  extras: Record<string, unknown> = {},
+  required: string[] = [],
+): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: ['type', 'title', 'status', 'detail', 'code', ...required],
+    properties: {
+      type: { type: 'string', enum: codes.map((c) => `urn:sessiond:problem:${c}`) },
+      title: { type: 'string' },
+      status: { type: 'integer', enum: [...new Set(codes.map((c) => PROBLEMS[c].status))] },
+      detail: { type: 'string' },
+      code: { type: 'string', enum: codes },
+      ...extras,
+    },
+    additionalProperties: false,
+  };
+}
+
+const sessionItem = {
+  type: 'object',
+  required: [
+    'kind',
+    'session-id',
+    'link',
+    'created-at',
+    'last-access-at',
+    'expires-at',
+    'absolute-expires-at',
+    'expiry-time',
+    'source-ip',
+    'aaa',
+    'current',
+  ],
+  properties: {
+    kind: { const: 'object#session-token' },
+    'session-id': { type: 'string', description: 'public handle of the session (not a secret)' },
+    link: { type: 'string', format: 'uri' },
+    username: { type: 'string' },
+    'created-at': dateTime,
+    'last-access-at': dateTime,
+    'expires-at': { ...dateTime, description: 'when the session idles out unless used' },
+    'absolute-expires-at': dateTime,
+    'expiry-time': {
+      type: 'string',
+      pattern: '^\\d{2,}:\\d{2}:\\d{2}$',
+      description: 'idle timeout, hh:mm:ss',
+    },
+    'source-ip': { type: 'string' },
+    'user-agent': { type: 'string' },
+    aaa: { type: 'string', enum: ['tacacs+', 'local'] },
+    'priv-lvl': privLvl,
+    current: { type: 'boolean', description: 'true for the session whose token made the request' },
+    'token-id': { type: 'string', description: 'only on the caller’s current session' },
+  },
+  additionalProperties: false,
+} as const;
+
+export const SCHEMAS: Record<string, unknown> = {
+  SessionItem: sessionItem,
+  SessionCollection: {
+    type: 'object',
+    required: ['kind', 'items'],
+    properties: {
+      kind: { const: 'collection#auth-token' },
+      items: { type: 'array', items: { $ref: '#/components/schemas/SessionItem' } },
+    },
+    additionalProperties: false,
+  },
+  AuthToken: {
+    type: 'object',
+    required: [
+      'kind',
+      'token-id',
+      'link',
+      'expiry-time',
+      'session-id',
+      'expires-at',
+      'absolute-expires-at',
+      'priv-lvl',
+    ],
+    properties: {
+      kind: { const: 'object#auth-token' },
+      'token-id': { type: 'string', description: 'the bearer token: send it as X-auth-token' },
+      link: { type: 'string', format: 'uri' },
+      'expiry-time': { type: 'string', pattern: '^\\d{2,}:\\d{2}:\\d{2}$' },
+      'session-id': { type: 'string' },
+      'expires-at': dateTime,
+      'absolute-expires-at': dateTime,
+      'priv-lvl': privLvl,
+      evicted: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'sessions this login ended (policy evict-oldest only)',
+      },
+    },
+    additionalProperties: false,
+  },
+  Revoked: {
+    type: 'object',
+    required: ['revoked'],
+    properties: { revoked: { type: 'integer', minimum: 0 } },
+    additionalProperties: false,
+  },
+  IntrospectionRequest: {
+    type: 'object',
+    required: ['token'],
+    properties: {
+      token: { type: 'string' },
+      touch: { type: 'boolean', default: true, description: 'false: check without counting as activity' },
+    },
+  },
+  IntrospectionResponse: {
+    oneOf: [
+      {
+        type: 'object',
+        required: ['active'],
+        properties: { active: { const: false } },
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        required: ['active', 'username', 'session-id', 'priv-lvl', 'aaa', 'iat', 'exp', 'absolute_exp'],
+        properties: {
+          active: { const: true },
+          username: { type: 'string' },
+          'session-id': { type: 'string' },
+          'priv-lvl': privLvl,
+          aaa: { type: 'string', enum: ['tacacs+', 'local'] },
+          iat: { type: 'integer' },
+          exp: { type: 'integer', description: 'idle deadline, seconds since the epoch' },
+          absolute_exp: { type: 'integer' },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
+  Health: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { const: 'ok' } },
+    additionalProperties: false,
+  },
+  Readiness: {
+    type: 'object',
+    required: ['status', 'redis', 'aaa'],
+    properties: {
+      status: { type: 'string', enum: ['ready', 'not_ready', 'draining'] },
+      redis: {
+        type: 'object',
+        required: ['status'],
+        properties: {
+          status: { type: 'string', enum: ['up', 'down'] },
+          latency_ms: { type: 'number' },
+          detail: { type: 'string' },
+        },
+      },
+      aaa: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['method', 'sources'],
+          properties: {
+            method: { type: 'string' },
+            sources: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['source', 'state'],
+                properties: {
+                  source: { type: 'string' },
+                  state: { type: 'string' },
+                  since: { type: 'string' },
+                  detail: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  Problem: problem(Object.keys(PROBLEMS) as ProblemCode[], {
+    retry_after: {},
+    limit: {},
+    active: {},
+    policy: {},
+    sessions: {},
+    aaa: {},
+    priv_lvl: {},
+    required_priv_lvl: {},
+  }),
+  LoginThrottledProblem: problem(['login_throttled'], { retry_after: { type: 'integer', minimum: 1 } }, [
+    'retry_after',
+  ]),
+  InsufficientPrivilegeProblem: problem(
+    ['insufficient_privilege'],
+    { priv_lvl: privLvl, required_priv_lvl: privLvl },
+    ['priv_lvl', 'required_priv_lvl'],
+  ),
+  SessionLimitProblem: problem(
+    ['session_limit_reached'],
+    {
+      limit: { type: 'integer' },
+      active: { type: 'integer' },
+      policy: { type: 'string', enum: ['reject', 'evict-oldest'] },
+      retry_after: {
+        type: 'integer',
+        minimum: 1,
+        description: 'seconds until the soonest live session idles out',
+      },
+      sessions: { type: 'array', items: { $ref: '#/components/schemas/SessionItem' } },
+    },
+    ['limit', 'active', 'policy', 'retry_after', 'sessions'],
+  ),
+  AaaUnavailableProblem: problem(
+    ['aaa_unavailable'],
+    {
+      aaa: {
+        type: 'object',
+        required: ['method', 'status', 'servers_tried', 'timeout_ms', 'retries'],
+        properties: {
+          method: { type: 'string', enum: ['tacacs+', 'local'] },
+          status: { type: 'string', enum: ['timeout', 'unreachable', 'error'] },
+          servers_tried: { type: 'integer' },
+          timeout_ms: { type: 'integer' },
+          retries: { type: 'integer' },
+        },
+        additionalProperties: false,
+      },
+    },
+    ['aaa'],
+  ),
+};
+
+/** Schemas of the plain problems (no extension members), by code. */
+export function plainProblem(...codes: ProblemCode[]): Record<string, unknown> {
+  return problem(codes);
+}

@@ -1,0 +1,49 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import type { SessionStore } from '@sessiond/session-store';
+import type { Accounting } from '../aaa/accounting';
+import { currentSession, requireSession } from '../auth/require-session';
+import type { Config } from '../config';
+import { baseUrl } from '../http/base-url';
+import { sessionItem } from '../http/cisco';
+import { ProblemError } from '../http/problem-error';
+import type { Metrics } from '../metrics';
+import { noStore } from './token-services';
+
+export const USERS_SESSIONS_PATH = '/api/v1/auth/users/:username/sessions';
+
+/** Admin routes (ADMIN_USERS): any user's sessions, listed or revoked. */
+export function adminRouter(deps: {
+  config: Config;
+  store: SessionStore;
+  accounting: Accounting;
+  metrics: Metrics;
+}): Router {
+  const { config, store, accounting } = deps;
+  const admins = new Set(config.adminUsers);
+  const router = Router();
+  const requireAdmin: RequestHandler = (_req, res, next) => {
+    if (!admins.has(currentSession(res).session.username)) {
+      throw new ProblemError('forbidden', 'this route is for the users listed in ADMIN_USERS');
+    }
+    next();
+  };
+  const auth = [requireSession(store, deps.metrics), requireAdmin];
+
+  router.get(USERS_SESSIONS_PATH, ...auth, async (req: Request<{ username: string }>, res) => {
+    const sessions = await store.listByUser(req.params.username);
+    const base = baseUrl(req, config.publicBaseUrl);
+    const current = currentSession(res);
+    noStore(res).json({
+      kind: 'collection#auth-token',
+      items: sessions.map((s) => sessionItem(s, base, current)),
+    });
+  });
+
+  router.delete(USERS_SESSIONS_PATH, ...auth, async (req: Request<{ username: string }>, res) => {
+    const revoked = await store.revokeAll(req.params.username, 'admin');
+    for (const session of revoked) accounting.stop(session, 'admin');
+    res.status(200).json({ revoked: revoked.length });
+  });
+
+  return router;
+}

@@ -1,0 +1,191 @@
+import type { Request, RequestHandler } from 'express';
+import { Passport } from 'passport';
+import { SessionLimitError, type SessionStore } from '@sessiond/session-store';
+import type { AaaChain } from '../aaa/chain';
+import type { Accounting } from '../aaa/accounting';
+import type { AaaOutcome } from '../aaa/types';
+import { StrictBasicStrategy, type BasicFailure } from '../auth/strict-basic-strategy';
+import type { LoginThrottle } from '../auth/login-throttle';
+import type { Config } from '../config';
+import { baseUrl } from '../http/base-url';
+import { sessionItem, tokenBody } from '../http/cisco';
+import { clientAddress } from '../http/client-address';
+import { ProblemError, retryAfterSeconds } from '../http/problem-error';
+import type { Metrics } from '../metrics';
+
+export interface LoginDeps {
+  readonly config: Config;
+  readonly store: SessionStore;
+  readonly aaa: AaaChain;
+  readonly throttle: LoginThrottle;
+  readonly accounting: Accounting;
+  readonly metrics: Metrics;
+}
+
+type AaaPass = Extract<AaaOutcome, { kind: 'pass' }> & { readonly username: string };
+
+/**
+ * POST /api/v1/auth/token-services: HTTP Basic (passport-http) → login throttle → AAA chain →
+ * privilege check → session limit and insert in one Redis step. Each refusal has its own code:
+ * the seed's three causes of a 401 are told apart (invalid_credentials 401, session_limit_reached
+ * 429, aaa_unavailable 503).
+ */
+export function loginHandlers(deps: LoginDeps): RequestHandler[] {
+  const passport = new Passport();
+  passport.use(
+    'basic',
+    new StrictBasicStrategy<AaaPass>((req, username, password, done) => {
+      authenticate(deps, req, username, password).then((user) => done(null, user), done);
+    }),
+  );
+  const authenticateBasic: RequestHandler = (req, res, next) => {
+    const run = passport.authenticate(
+      'basic',
+      { session: false },
+      (error: unknown, user: AaaPass | false, failure: BasicFailure | undefined) => {
+        if (error !== null && error !== undefined) next(error);
+        else if (user === false)
+          next(
+            new ProblemError(
+              failure?.code ?? 'credentials_missing',
+              failure?.detail ?? 'send HTTP Basic credentials',
+            ),
+          );
+        else {
+          res.locals['aaa'] = user;
+          next();
+        }
+      },
+    ) as RequestHandler;
+    void run(req, res, next);
+  };
+  return [
+    authenticateBasic,
+    (req, res) =>
+      createSession(deps, req, res.locals['aaa'] as AaaPass).then((body) => {
+        res.locals['sessionId'] = body['session-id'];
+        res
+          .status(200)
+          .set({ Location: String(body['link']), 'Cache-Control': 'no-store' })
+          .json(body);
+      }),
+  ];
+}
+
+async function authenticate(
+  deps: LoginDeps,
+  req: Request,
+  username: string,
+  password: string,
+): Promise<AaaPass | false> {
+  const { config, throttle, aaa, metrics } = deps;
+  const address = clientAddress(req);
+  const check = await throttle.check(username, address);
+  if (check.throttled) {
+    const seconds = retryAfterSeconds(check.retryAfterMs);
+    throw new ProblemError(
+      'login_throttled',
+      `too many failed logins for this user from ${address}; try again in ${seconds} s`,
+      { retry_after: seconds },
+      { 'Retry-After': String(seconds) },
+    );
+  }
+  const started = performance.now();
+  const outcome = await aaa.authenticate({
+    username,
+    password,
+    remAddr: address,
+    signal: AbortSignal.timeout(config.aaa.deadlineMs),
+  });
+  if (outcome.method === 'local' && outcome.kind !== 'unavailable') {
+    metrics.aaaLatency.observe(
+      { method: 'local', server: 'local', outcome: outcome.kind },
+      (performance.now() - started) / 1000,
+    );
+  }
+  switch (outcome.kind) {
+    case 'reject':
+      await throttle.recordFailure(username, address);
+      return false;
+    case 'unavailable':
+      throw unavailable(config, outcome);
+    case 'pass':
+      if (check.failures > 0) await throttle.reset(username, address);
+      return { ...outcome, username };
+  }
+}
+
+function unavailable(config: Config, outcome: Extract<AaaOutcome, { kind: 'unavailable' }>): ProblemError {
+  if (outcome.status === 'misconfigured') {
+    return new ProblemError(
+      'aaa_misconfigured',
+      'no TACACS+ reply could be decrypted: the shared secret (TACACS_SECRET) does not match the servers',
+    );
+  }
+  const status = outcome.status === 'not_configured' ? 'unreachable' : outcome.status;
+  const seconds = retryAfterSeconds(config.aaa.timeoutMs);
+  return new ProblemError(
+    'aaa_unavailable',
+    status === 'timeout'
+      ? `the ${outcome.method} server did not answer within AAA_TIMEOUT_MS=${config.aaa.timeoutMs} ms (${config.aaa.retries} retries); raise AAA_TIMEOUT_MS / AAA_RETRIES or check the server`
+      : `no ${outcome.method} server could be used (${status}) and no fallback method answered`,
+    {
+      aaa: {
+        method: outcome.method,
+        status,
+        servers_tried: outcome.serversTried,
+        timeout_ms: config.aaa.timeoutMs,
+        retries: config.aaa.retries,
+      },
+    },
+    { 'Retry-After': String(seconds) },
+  );
+}
+
+async function createSession(deps: LoginDeps, req: Request, user: AaaPass): Promise<Record<string, unknown>> {
+  const { config, store, accounting } = deps;
+  if (user.privLvl < config.requiredPrivLvl) {
+    throw new ProblemError(
+      'insufficient_privilege',
+      `authenticated, but priv-lvl ${user.privLvl} is below the required ${config.requiredPrivLvl}`,
+      { priv_lvl: user.privLvl, required_priv_lvl: config.requiredPrivLvl },
+    );
+  }
+  const base = baseUrl(req, config.publicBaseUrl);
+  try {
+    const created = await store.create(
+      {
+        username: user.username,
+        privLvl: user.privLvl,
+        aaa: user.method,
+        sourceIp: clientAddress(req),
+        userAgent: req.get('user-agent') ?? '',
+      },
+      {
+        limit: config.session.limitPerUser,
+        policy: config.session.limitPolicy,
+        idleTimeoutMs: config.session.idleTimeoutS * 1000,
+        absoluteLifetimeMs: config.session.maxLifetimeS * 1000,
+      },
+    );
+    accounting.start(created.session);
+    for (const evicted of created.evicted) accounting.stop(evicted, 'evicted');
+    const evicted = config.session.limitPolicy === 'evict-oldest' ? created.evicted : undefined;
+    return tokenBody(created.token, created.session, base, evicted);
+  } catch (error) {
+    if (!(error instanceof SessionLimitError)) throw error;
+    const seconds = retryAfterSeconds(error.retryAfterMs);
+    throw new ProblemError(
+      'session_limit_reached',
+      `${user.username} already has ${error.active} live sessions (limit ${error.limit}); log out one of them (DELETE its link) or wait ${seconds} s for the soonest to idle out`,
+      {
+        limit: error.limit,
+        active: error.active,
+        policy: error.policy,
+        retry_after: seconds,
+        sessions: error.sessions.map((s) => sessionItem(s, base, undefined)),
+      },
+      { 'Retry-After': String(seconds) },
+    );
+  }
+}
