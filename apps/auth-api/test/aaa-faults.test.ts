@@ -1,0 +1,140 @@
+import { expectResponsesMatchOpenApi, startHarness, stopSharedRedis, type Harness } from './support/harness';
+
+afterAll(async () => {
+  await stopSharedRedis();
+});
+
+async function withHarness(
+  options: Parameters<typeof startHarness>[0],
+  run: (h: Harness) => Promise<void>,
+): Promise<void> {
+  const h = await startHarness(options);
+  try {
+    await run(h);
+    expectResponsesMatchOpenApi(h);
+  } finally {
+    await h.close();
+  }
+}
+
+describe('AAA failures each get their own status', () => {
+  it('TACACS+ slower than AAA_TIMEOUT_MS, retries exhausted: 503 aaa_unavailable (timeout) within the deadline', async () => {
+    await withHarness(
+      {
+        tacacs: [{ type: 'delay', ms: 3000 }],
+        env: { AAA_METHODS: 'tacacs', AAA_TIMEOUT_MS: '300', AAA_RETRIES: '1', AAA_DEADLINE_MS: '2000' },
+      },
+      async (h) => {
+        const started = Date.now();
+        const res = await h.login('alice', 'alice-pw');
+        const elapsed = Date.now() - started;
+        expect(res.status).toBe(503);
+        expect(res.headers['retry-after']).toBe('1');
+        expect(res.body).toMatchObject({
+          code: 'aaa_unavailable',
+          aaa: { method: 'tacacs+', status: 'timeout', servers_tried: 1, timeout_ms: 300, retries: 1 },
+        });
+        expect((res.body as { detail: string }).detail).toContain('AAA_TIMEOUT_MS');
+        // Two attempts of 300 ms, well inside the 2 s deadline (a functional bound, not a benchmark).
+        expect(elapsed).toBeLessThan(2000);
+      },
+    );
+  });
+
+  it('the same slow TACACS+ with local next in the chain: the local user logs in', async () => {
+    await withHarness(
+      {
+        tacacs: [{ type: 'delay', ms: 3000 }],
+        env: { AAA_METHODS: 'tacacs,local', AAA_TIMEOUT_MS: '300', AAA_RETRIES: '0' },
+      },
+      async (h) => {
+        const res = await h.login('carol', 'carol-pw');
+        expect(res.status).toBe(200);
+        const list = await h
+          .http()
+          .get('/api/v1/auth/token-services')
+          .set('X-auth-token', (res.body as Record<string, string>)['token-id'] ?? '');
+        expect((list.body as { items: { aaa: string }[] }).items[0]?.aaa).toBe('local');
+        // A local user with a wrong password is a plain reject from the local method.
+        expect((await h.login('carol', 'wrong')).body).toMatchObject({ code: 'invalid_credentials' });
+      },
+    );
+  });
+
+  it('a TACACS+ FAIL is final: the local method is not consulted', async () => {
+    await withHarness({ env: { AAA_METHODS: 'tacacs,local' } }, async (h) => {
+      // alice's local password would pass locally; TACACS+ rejects it, and that is the answer.
+      const res = await h.login('alice', 'alice-local-pw');
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ code: 'invalid_credentials' });
+      expect(h.tacacs[0]?.stats().requests.authentication).toBe(1);
+    });
+  });
+
+  it('no TACACS+ server listening: 503 aaa_unavailable (unreachable)', async () => {
+    await withHarness({ env: { AAA_METHODS: 'tacacs' } }, async (h) => {
+      await h.tacacs[0]?.close();
+      const res = await h.login('alice', 'alice-pw');
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({
+        code: 'aaa_unavailable',
+        aaa: { status: 'unreachable', servers_tried: 1 },
+      });
+    });
+  });
+
+  it('TACACS+ answering ERROR: 503 aaa_unavailable (error)', async () => {
+    await withHarness({ tacacs: [{ type: 'error' }], env: { AAA_METHODS: 'tacacs' } }, async (h) => {
+      const res = await h.login('alice', 'alice-pw');
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ code: 'aaa_unavailable', aaa: { status: 'error' } });
+    });
+  });
+
+  it('a shared-secret mismatch on every server: 502 aaa_misconfigured', async () => {
+    await withHarness(
+      { tacacs: [{ type: 'wrong-key' }, { type: 'wrong-key' }], env: { AAA_METHODS: 'tacacs' } },
+      async (h) => {
+        const res = await h.login('alice', 'alice-pw');
+        expect(res.status).toBe(502);
+        expect(res.body).toMatchObject({ code: 'aaa_misconfigured' });
+        expect(res.headers['www-authenticate']).toBeUndefined();
+      },
+    );
+  });
+
+  it('fails over to the next server when the first is down, and counts it', async () => {
+    await withHarness(
+      { tacacs: [undefined, undefined], env: { AAA_METHODS: 'tacacs', AAA_RETRIES: '0' } },
+      async (h) => {
+        await h.tacacs[0]?.close();
+        expect((await h.login('alice', 'alice-pw')).status).toBe(200);
+        expect(h.tacacs[1]?.stats().requests.authentication).toBe(1);
+        const metrics = await h.http().get('/metrics');
+        expect(metrics.text).toMatch(
+          /sessiond_tacacs_failovers_total\{from="127\.0\.0\.1:\d+",to="127\.0\.0\.1:\d+"\} 1/,
+        );
+        expect(metrics.text).toMatch(/sessiond_logins_total\{code="ok"\} 1/);
+        const ready = await h.http().get('/readyz');
+        const sources = (
+          ready.body as { aaa: { method: string; sources: { state: string }[] }[] }
+        ).aaa[0]?.sources.map((s) => s.state);
+        expect(sources).toEqual(['held-down', 'up']);
+      },
+    );
+  });
+
+  it('AAA timeouts never count toward the login throttle', async () => {
+    await withHarness(
+      {
+        tacacs: [{ type: 'drop' }],
+        env: { AAA_METHODS: 'tacacs', AAA_TIMEOUT_MS: '100', AAA_RETRIES: '0', LOGIN_MAX_FAILURES: '2' },
+      },
+      async (h) => {
+        for (let i = 0; i < 4; i += 1) expect((await h.login('alice', 'alice-pw')).status).toBe(503);
+        h.tacacs[0]?.setFault(undefined);
+        expect((await h.login('alice', 'alice-pw')).status).toBe(200);
+      },
+    );
+  });
+});

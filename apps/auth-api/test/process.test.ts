@@ -1,0 +1,135 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TacacsServer } from '@sessiond/tacacs-plus';
+import { RedisServer, freePort } from '@sessiond/test-utils';
+import { TACACS_KEY, TACACS_USERS, basic } from './support/harness';
+import { startApi } from './support/process';
+
+let redis: RedisServer;
+let tacacs: TacacsServer;
+let dir: string;
+
+beforeAll(async () => {
+  redis = await RedisServer.start();
+  tacacs = new TacacsServer({ key: TACACS_KEY, users: { users: TACACS_USERS } });
+  await tacacs.listen();
+  dir = mkdtempSync(join(tmpdir(), 'sessiond-process-'));
+});
+
+afterAll(async () => {
+  await tacacs.close();
+  await redis.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function env(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    REDIS_URL: redis.url,
+    AAA_METHODS: 'tacacs',
+    TACACS_SERVERS: `127.0.0.1:${tacacs.port}`,
+    TACACS_SECRET: TACACS_KEY,
+    AAA_TIMEOUT_MS: '5000',
+    ...extra,
+  };
+}
+
+describe('the auth-api process', () => {
+  it('refuses to start on a bad configuration, naming each bad variable (exit 2)', async () => {
+    const api = await startApi(
+      { AAA_TIMEOUT_MS: 'soon', SESSION_LIMIT_PER_USER: '-1', TACACS_SECRET: 'hidden-secret' },
+      { waitListening: false },
+    );
+    expect(await api.exited).toBe(2);
+    const message = api.stderr.join('');
+    expect(message).toContain('AAA_TIMEOUT_MS');
+    expect(message).toContain('SESSION_LIMIT_PER_USER');
+    expect(message).toContain('TACACS_SERVERS');
+    expect(message).not.toContain('hidden-secret');
+  });
+
+  it('on SIGTERM stops accepting, answers the requests in flight, and exits 0', async () => {
+    const settings = await env();
+    const api = await startApi(settings);
+    const base = `http://127.0.0.1:${settings['PORT'] ?? ''}`;
+    tacacs.setFault({ type: 'delay', ms: 1200 });
+    try {
+      const inFlight = Array.from({ length: 4 }, () =>
+        fetch(`${base}/api/v1/auth/token-services`, {
+          method: 'POST',
+          headers: { Authorization: basic('alice', 'alice-pw') },
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const signalled = Date.now();
+      api.child.kill('SIGTERM');
+      const responses = await Promise.all(inFlight);
+      expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(await api.exited).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(10_000);
+      await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+      expect(api.stdout.some((l) => l.includes('"result":"drained"'))).toBe(true);
+    } finally {
+      tacacs.setFault(undefined);
+      api.child.kill('SIGKILL');
+    }
+  });
+
+  it('serves HTTPS when TLS_CERT_FILE and TLS_KEY_FILE are set', async () => {
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const settings = await env({ TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
+    const api = await startApi(settings);
+    try {
+      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpsRequest(
+          {
+            host: '127.0.0.1',
+            port: Number(settings['PORT']),
+            method: 'POST',
+            path: '/api/v1/auth/token-services',
+            headers: { Authorization: basic('alice', 'alice-pw') },
+            rejectUnauthorized: false,
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (c: string) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(200);
+      expect((JSON.parse(body) as Record<string, string>)['link']).toMatch(/^https:\/\//);
+    } finally {
+      api.child.kill('SIGTERM');
+      await api.exited;
+    }
+  });
+});

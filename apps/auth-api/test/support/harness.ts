@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import express, { type Express } from 'express';
+import request from 'supertest';
+import { TacacsServer, hashPassword, type TacacsFault } from '@sessiond/tacacs-plus';
+import { RedisServer, redisForTests, uniqueKeyPrefix, type TestRedis } from '@sessiond/test-utils';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { createServices, type Services } from '../../src/services';
+import { checkResponse, type RecordedResponse } from './openapi-check';
+
+export const TACACS_KEY = 'test-shared-secret-0123456789';
+
+/** Users of the project's TACACS+ server in every test. */
+export const TACACS_USERS = [
+  { username: 'alice', password: 'alice-pw', 'priv-lvl': 15 },
+  { username: 'admin', password: 'admin-pw', 'priv-lvl': 15 },
+  { username: 'bob', password: 'bob-pw', 'priv-lvl': 1 },
+  { username: 'pat', password: 'pat:with:colons', 'priv-lvl': 15 },
+  { username: 'shared', password: 'tacacs-pw', 'priv-lvl': 15 },
+];
+
+/** Users of the local users file (scrypt hashes written at start-up). */
+export const LOCAL_USERS = [
+  { username: 'carol', password: 'carol-pw', 'priv-lvl': 15 },
+  { username: 'shared', password: 'local-pw', 'priv-lvl': 15 },
+  { username: 'alice', password: 'alice-local-pw', 'priv-lvl': 15 },
+];
+
+export const INTROSPECTION_CLIENT = { id: 'billing-api', secret: 'billing-secret-0123456789abcdef' };
+
+export interface HarnessOptions {
+  /** Extra or overriding environment (the real config parser reads it). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Number of TACACS+ servers (default 1), and their initial faults. */
+  readonly tacacs?: readonly (TacacsFault | undefined)[];
+  /** Start a private redis-server (needed to stop it); default: REDIS_URL or a shared private one. */
+  readonly ownRedis?: boolean;
+}
+
+export interface Harness {
+  readonly app: Express;
+  readonly services: Services;
+  readonly tacacs: TacacsServer[];
+  readonly redisServer: RedisServer | undefined;
+  readonly logs: string[];
+  readonly dir: string;
+  readonly localUsersFile: string;
+  readonly responses: RecordedResponse[];
+  http(): ReturnType<typeof request>;
+  login(username: string, password: string, headers?: Record<string, string>): request.Test;
+  /** A logged-in token (alice by default). */
+  token(username?: string, password?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function basic(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
+
+let sharedRedis: TestRedis | undefined;
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'sessiond-auth-api-'));
+  const redisServer = options.ownRedis === true ? await RedisServer.start() : undefined;
+  sharedRedis ??= redisServer === undefined ? await redisForTests() : undefined;
+  const redisUrl = redisServer?.url ?? sharedRedis?.url ?? '';
+
+  const tacacs = await Promise.all(
+    (options.tacacs ?? [undefined]).map(async (fault) => {
+      const server = new TacacsServer({
+        key: TACACS_KEY,
+        users: { users: TACACS_USERS },
+        accountingFile: join(dir, `accounting-${Math.random().toString(36).slice(2)}.jsonl`),
+        ...(fault !== undefined ? { fault } : {}),
+      });
+      await server.listen();
+      return server;
+    }),
+  );
+  const localUsersFile = join(dir, 'local-users.json');
+  await writeLocalUsers(localUsersFile, LOCAL_USERS);
+  const clientsFile = join(dir, 'clients.json');
+  writeFileSync(
+    clientsFile,
+    JSON.stringify({
+      clients: [
+        {
+          id: INTROSPECTION_CLIENT.id,
+          secret: `sha256:${createHash('sha256').update(INTROSPECTION_CLIENT.secret).digest('hex')}`,
+        },
+      ],
+    }),
+  );
+
+  const config = loadConfig({
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: uniqueKeyPrefix('api'),
+    TACACS_SERVERS: tacacs.map((s) => `127.0.0.1:${s.port}`).join(','),
+    TACACS_SECRET: TACACS_KEY,
+    LOCAL_USERS_FILE: localUsersFile,
+    INTROSPECTION_CLIENTS_FILE: clientsFile,
+    ADMIN_USERS: 'admin',
+    AAA_TIMEOUT_MS: '400',
+    AAA_RETRIES: '1',
+    AAA_DEADLINE_MS: '3000',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const logger = createLogger(
+    config.logLevel,
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        logs.push(chunk.toString('utf8'));
+        callback();
+      },
+    }),
+  );
+  const services = await createServices(config, logger);
+  const responses: RecordedResponse[] = [];
+  const app = express();
+  app.use(recorder(responses));
+  app.use(createApp(services));
+
+  const harness: Harness = {
+    app,
+    services,
+    tacacs,
+    redisServer,
+    logs,
+    dir,
+    localUsersFile,
+    responses,
+    http: () => request(app),
+    login: (username, password, headers = {}) =>
+      request(app)
+        .post('/api/v1/auth/token-services')
+        .set('Authorization', basic(username, password))
+        .set(headers),
+    async token(username = 'alice', password = 'alice-pw') {
+      const res = await harness.login(username, password);
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
+      return (res.body as { 'token-id': string })['token-id'];
+    },
+    async close() {
+      await services.close();
+      await Promise.all(tacacs.map((s) => s.close()));
+      await redisServer?.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** Writes a local users file with scrypt hashes (cheap parameters: these are tests). */
+export async function writeLocalUsers(
+  path: string,
+  users: readonly { username: string; password: string; 'priv-lvl': number }[],
+): Promise<void> {
+  const entries = await Promise.all(
+    users.map(async (u) => ({
+      username: u.username,
+      scrypt: await hashPassword(u.password, { ln: 10 }),
+      'priv-lvl': u['priv-lvl'],
+    })),
+  );
+  writeFileSync(`${path}.tmp`, JSON.stringify({ users: entries }));
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Records each response (route pattern, status, content type, body) for the OpenAPI check. */
+function recorder(into: RecordedResponse[]): express.RequestHandler {
+  return (req, res, next) => {
+    const send = res.send.bind(res);
+    let body = '';
+    res.send = (payload?: unknown) => {
+      if (typeof payload === 'string') body = payload;
+      else if (Buffer.isBuffer(payload)) body = payload.toString('utf8');
+      return send(payload);
+    };
+    res.on('finish', () => {
+      into.push({
+        method: req.method,
+        route: (req.route as { path?: string } | undefined)?.path,
+        status: res.statusCode,
+        contentType: String(res.getHeader('content-type') ?? ''),
+        body,
+      });
+    });
+    next();
+  };
+}
+
+/** Call from afterAll: every response the file's tests saw must match the OpenAPI document. */
+export function expectResponsesMatchOpenApi(harness: Harness): void {
+  const problems = harness.responses.flatMap((r) => checkResponse(r));
+  expect(problems).toEqual([]);
+  expect(harness.responses.length).toBeGreaterThan(0);
+}
+
+/** Shuts down the shared Redis a file's harnesses used. */
+export async function stopSharedRedis(): Promise<void> {
+  await sharedRedis?.destroy();
+  sharedRedis = undefined;
+}
