@@ -7,7 +7,9 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', '*.ts', '.ci/*.mjs', 'scripts/*.mjs'] } },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs', '*.ts', '.ci/*.mjs', 'scripts/*.mjs'] },
+      },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -23,6 +25,11 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // Scripts are type-checked by tsc (checkJs), which knows Node's globals.
+    files: ['**/*.mjs', '**/*.js'],
+    rules: { 'no-undef': 'off' },
   },
   {
     // Only apps/*/src/config.ts reads the environment (style.md rule 9).

@@ -13,7 +13,7 @@ const workspaceDirs = ['packages', 'apps'].flatMap((group) =>
     : [],
 );
 
-const projects: Config['projects'] = workspaceDirs
+const projects: NonNullable<Config['projects']> = workspaceDirs
   .filter((dir) => existsSync(join(__dirname, dir, 'test')))
   .map((dir) => ({
     displayName: dir,
@@ -27,6 +27,22 @@ const projects: Config['projects'] = workspaceDirs
       '^@sessiond/(session-store|tacacs-plus|test-utils|client)$': '<rootDir>/../../packages/$1/src/index.ts',
     },
   }));
+
+// The whole stack (`npm start`), tested from the repository root.
+if (existsSync(join(__dirname, 'test'))) {
+  projects.push({
+    displayName: 'stack',
+    rootDir: __dirname,
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    transform: {
+      '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, 'test', 'tsconfig.json'), diagnostics: false }],
+    },
+    moduleNameMapper: {
+      '^@sessiond/(session-store|tacacs-plus|test-utils|client)$': '<rootDir>/packages/$1/src/index.ts',
+    },
+  });
+}
 
 const config: Config = {
   projects,
