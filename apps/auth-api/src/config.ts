@@ -34,6 +34,7 @@ export interface Config {
     readonly authorization: boolean;
     readonly accounting: boolean;
     readonly singleConnect: boolean;
+    readonly holdDownMs: number;
   };
   readonly requiredPrivLvl: number;
   readonly localUsersFile: string | undefined;
@@ -130,6 +131,7 @@ const schema = z.object({
   TACACS_AUTHORIZATION: bool.default(true),
   TACACS_ACCOUNTING: bool.default(false),
   TACACS_SINGLE_CONNECT: bool.default(false),
+  TACACS_HOLD_DOWN_MS: int(0, 3_600_000).default(30_000),
   REQUIRED_PRIV_LVL: int(0, 15).default(15),
   LOCAL_USERS_FILE: optionalText,
   LOGIN_MAX_FAILURES: int(0, 1_000_000).default(10),
@@ -230,6 +232,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       authorization: e.TACACS_AUTHORIZATION,
       accounting: e.TACACS_ACCOUNTING,
       singleConnect: e.TACACS_SINGLE_CONNECT,
+      holdDownMs: e.TACACS_HOLD_DOWN_MS,
     },
     requiredPrivLvl: e.REQUIRED_PRIV_LVL,
     localUsersFile: e.LOCAL_USERS_FILE,

@@ -40,6 +40,7 @@ export class TacacsMethod implements AaaMethod {
         singleConnect: tacacs.singleConnect,
       })),
       retries: aaa.retries,
+      holdDownMs: tacacs.holdDownMs,
       onEvent: (event) => this.observe(event, metrics),
     });
   }
