@@ -1,0 +1,111 @@
+import type { RedisConnectionOptions } from '@sessiond/session-store';
+import { InvalidOptionsError } from '../errors';
+import { integer, type SessionClientOptions } from '../options';
+import type { SessionClient } from '../session-client';
+import type { CacheOptions } from './cache';
+import type { TokenStore } from './validators';
+
+interface CommonOptions {
+  /** Refuse sessions below this TACACS+ privilege level with 403 insufficient_privilege (0–15; default none). */
+  readonly requiredPrivLvl?: number;
+  /** Count each validation as activity, sliding the idle deadline like the auth-api's own routes (default true). */
+  readonly touch?: boolean;
+  /** Positive cache, off by default. A revoked token stays accepted until its entry expires (ttlMs). */
+  readonly cache?: CacheOptions;
+  /**
+   * Called with the cause whenever the middleware answers 503, and with the connection errors of a
+   * Redis client it built itself. Never given a token. Default: nothing (the 503 is the signal).
+   */
+  readonly onError?: (error: Error) => void;
+}
+
+/** Introspection mode with a SessionClient built with clientId / clientSecret. */
+export interface IntrospectionClientOptions extends CommonOptions {
+  readonly mode: 'introspection';
+  readonly client: SessionClient;
+}
+
+/** Introspection mode: the SessionClient options (baseUrl, clientId, clientSecret, timeoutMs, …). */
+export interface IntrospectionUrlOptions extends CommonOptions, SessionClientOptions {
+  readonly mode: 'introspection';
+  readonly client?: never;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/** Direct mode with a SessionStore on the auth-api's Redis (same keyPrefix, buckets, indexShards). */
+export interface DirectStoreOptions extends CommonOptions {
+  readonly mode: 'direct';
+  readonly store: TokenStore;
+  readonly redis?: never;
+}
+
+/**
+ * Direct mode, building its own Redis client and SessionStore; close() ends the connection. The
+ * store settings must equal the auth-api's REDIS_KEY_PREFIX, SESSION_STORE_BUCKETS and
+ * SESSION_STORE_INDEX_SHARDS.
+ */
+export interface DirectRedisOptions extends CommonOptions {
+  readonly mode: 'direct';
+  readonly redis: RedisStoreOptions;
+  readonly store?: never;
+}
+
+export interface RedisStoreOptions extends RedisConnectionOptions {
+  /** The auth-api's REDIS_KEY_PREFIX (default `sessiond`). */
+  readonly keyPrefix?: string;
+  /** The auth-api's SESSION_STORE_BUCKETS (default 64). */
+  readonly buckets?: number;
+  /** The auth-api's SESSION_STORE_INDEX_SHARDS (default 32). */
+  readonly indexShards?: number;
+  /** Every validation settles within this many ms, else 503 (default 1000). */
+  readonly operationTimeoutMs?: number;
+}
+
+export type RequireSessionOptions =
+  IntrospectionClientOptions | IntrospectionUrlOptions | DirectStoreOptions | DirectRedisOptions;
+
+export interface ResolvedCommon {
+  readonly requiredPrivLvl: number | undefined;
+  readonly touch: boolean;
+  readonly cache:
+    { readonly ttlMs: number; readonly maxEntries: number; readonly now: () => number } | undefined;
+  readonly onError: (error: Error) => void;
+}
+
+export const CACHE_DEFAULTS = Object.freeze({ maxEntries: 10_000 });
+const MAX_CACHE_TTL_MS = 3_600_000;
+
+/** Checks the options every mode shares; errors name the option. */
+export function resolveCommon(options: CommonOptions): ResolvedCommon {
+  const { requiredPrivLvl, touch = true, cache, onError } = options;
+  if (typeof touch !== 'boolean') throw new InvalidOptionsError('touch', 'must be true or false');
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw new InvalidOptionsError('onError', 'must be a function');
+  }
+  if (cache !== undefined && (typeof cache !== 'object' || cache === null)) {
+    throw new InvalidOptionsError('cache', 'must be { ttlMs, maxEntries? } (leave it out for no cache)');
+  }
+  if (cache?.now !== undefined && typeof cache.now !== 'function') {
+    throw new InvalidOptionsError('cache.now', 'must be a function returning ms since the epoch');
+  }
+  return {
+    requiredPrivLvl:
+      requiredPrivLvl === undefined ? undefined : integer('requiredPrivLvl', requiredPrivLvl, 0, 15),
+    touch,
+    cache:
+      cache === undefined
+        ? undefined
+        : {
+            ttlMs: integer('cache.ttlMs', cache.ttlMs, 1, MAX_CACHE_TTL_MS),
+            maxEntries: integer(
+              'cache.maxEntries',
+              cache.maxEntries ?? CACHE_DEFAULTS.maxEntries,
+              1,
+              1_000_000,
+            ),
+            now: cache.now ?? Date.now,
+          },
+    onError: onError ?? (() => undefined),
+  };
+}

@@ -1,0 +1,69 @@
+/** What a successful login returns (the Cisco `object#auth-token` body, typed). */
+export interface LoginResult {
+  /** The bearer token: send it as `X-auth-token`. A secret: never log it. */
+  readonly token: string;
+  /** The public, non-secret handle of the session (URLs, listings, logs). */
+  readonly sessionId: string;
+  /** `<base>/api/v1/auth/token-services/<session-id>` (Cisco `link`). */
+  readonly link: string;
+  /** The idle timeout as Cisco's `hh:mm:ss` (`expiry-time`). */
+  readonly expiryTime: string;
+  /** The same idle timeout in milliseconds. */
+  readonly idleTimeoutMs: number;
+  /** When the session idles out unless used. */
+  readonly expiresAt: Date;
+  /** When the session ends whatever happens. */
+  readonly absoluteExpiresAt: Date;
+  /** TACACS+ privilege level, 0–15. */
+  readonly privLvl: number;
+  /** Sessions this login ended (session limit policy `evict-oldest` only; empty otherwise). */
+  readonly evicted: readonly string[];
+}
+
+/** One session of a listing or a GET (the Cisco `object#session-token` body, typed). */
+export interface SessionInfo {
+  readonly sessionId: string;
+  readonly link: string;
+  readonly username: string | undefined;
+  readonly createdAt: Date;
+  readonly lastAccessAt: Date;
+  readonly expiresAt: Date;
+  readonly absoluteExpiresAt: Date;
+  readonly expiryTime: string;
+  readonly idleTimeoutMs: number;
+  readonly sourceIp: string;
+  readonly userAgent: string | undefined;
+  /** Which AAA method authenticated the login: `tacacs+` or `local`. */
+  readonly aaa: string;
+  readonly privLvl: number | undefined;
+  /** True for the session whose token made the request. */
+  readonly current: boolean;
+  /** Only on the caller's current session. */
+  readonly token: string | undefined;
+}
+
+/** RFC 7662 introspection, typed. `active: false` carries no reason (RFC 7662 §2.2). */
+export type Introspection =
+  | { readonly active: false }
+  | {
+      readonly active: true;
+      readonly username: string;
+      readonly sessionId: string;
+      readonly privLvl: number;
+      readonly aaa: string;
+      /** Creation time (`iat`, whole seconds). */
+      readonly issuedAt: Date;
+      /** Idle deadline (`exp`, whole seconds). */
+      readonly expiresAt: Date;
+      /** Absolute deadline (`absolute_exp`, whole seconds). */
+      readonly absoluteExpiresAt: Date;
+    };
+
+/** The `aaa` member of an `aaa_unavailable` problem. */
+export interface AaaFailure {
+  readonly method: string;
+  readonly status: string;
+  readonly serversTried: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+}
