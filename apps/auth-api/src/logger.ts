@@ -5,6 +5,10 @@ import pino, { type DestinationStream, type Logger } from 'pino';
  * list is a second line of defence should a header or body ever be logged by mistake.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
+  // A log line per request is the hot path's largest cost when each is a blocking write: stdout is
+  // written asynchronously (lines that arrive while a write is in flight go out together), and
+  // main.ts waits for the flush before exiting.
+  const out = destination ?? pino.destination({ dest: 1, sync: false });
   return pino(
     {
       level,
@@ -26,7 +30,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         censor: '[redacted]',
       },
     },
-    destination,
+    out,
   );
 }
 

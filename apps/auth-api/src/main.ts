@@ -45,8 +45,9 @@ async function main(): Promise<void> {
       .then(async (result) => {
         await services.close();
         logger.info({ result }, 'stopped');
-        logger.flush();
-        process.exit(0);
+        const exit = (): never => process.exit(0);
+        logger.flush(exit);
+        setTimeout(exit, 2000).unref();
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
