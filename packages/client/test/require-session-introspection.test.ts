@@ -125,11 +125,20 @@ describe('requireSession in introspection mode, against a running auth-api', () 
       type: 'urn:sessiond:problem:insufficient_privilege',
       title: 'Insufficient privilege',
       status: 403,
-      detail: "the session's priv-lvl 7 is below the required 10",
+      detail: 'authenticated, but priv-lvl 7 is below the required 10',
       code: 'insufficient_privilege',
       priv_lvl: 7,
       required_priv_lvl: 10,
     });
+    // The auth-api's own insufficient_privilege (a login below REQUIRED_PRIV_LVL) has the same shape.
+    const refusedLogin = await fetch(`${api.baseUrl}${TOKENS_PATH}`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${Buffer.from(`guest:${password('guest')}`).toString('base64')}` },
+    });
+    const apiBody = (await refusedLogin.json()) as Record<string, unknown>;
+    expect(Object.keys(res.body as object)).toEqual(Object.keys(apiBody));
+    expect(res.headers['content-type']).toBe(refusedLogin.headers.get('content-type'));
+    expect(apiBody['title']).toBe('Insufficient privilege');
     const alice = await login();
     expect((await request(app).get(WHOAMI).set('X-auth-token', alice.token)).status).toBe(200);
   });

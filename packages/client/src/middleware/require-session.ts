@@ -68,7 +68,7 @@ export function requireSession(options: RequireSessionOptions): SessionMiddlewar
       sendProblem(
         res,
         'insufficient_privilege',
-        `the session's priv-lvl ${session.privLvl} is below the required ${required}`,
+        `authenticated, but priv-lvl ${session.privLvl} is below the required ${required}`,
         { priv_lvl: session.privLvl, required_priv_lvl: required },
       );
       return { kind: 'answered' };
