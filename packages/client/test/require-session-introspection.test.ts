@@ -189,6 +189,18 @@ describe('requireSession in introspection mode, against a running auth-api', () 
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'sessiond_unavailable' });
     expect(errors.map((e) => (e as { code?: string }).code)).toEqual(['invalid_client']);
+
+    const throwingHook = requireSession({
+      mode: 'introspection',
+      baseUrl: api.baseUrl,
+      clientId: CLIENT.id,
+      clientSecret: 'wrong-secret-0123',
+      onError: () => {
+        throw new Error('the log hook failed');
+      },
+    });
+    const still = await request(protectedApp(throwingHook)).get(WHOAMI).set('X-auth-token', token);
+    expect(still.status).toBe(503);
   });
 });
 

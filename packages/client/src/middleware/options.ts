@@ -106,6 +106,13 @@ export function resolveCommon(options: CommonOptions): ResolvedCommon {
             ),
             now: cache.now ?? Date.now,
           },
-    onError: onError ?? (() => undefined),
+    // A throwing log hook must never turn a 503 into a crash (it also runs inside ioredis events).
+    onError: (error) => {
+      try {
+        onError?.(error);
+      } catch {
+        // ignored on purpose
+      }
+    },
   };
 }

@@ -108,11 +108,7 @@ function outage(
 ): Decision {
   const found = validator.outage(error);
   if (found === undefined) return { kind: 'error', error };
-  try {
-    onError(error as Error);
-  } catch {
-    // A failing log hook must not turn a 503 into a crash.
-  }
+  onError(error as Error);
   sendProblem(res, found.code, found.detail, {}, { 'Retry-After': String(found.retryAfter) });
   return { kind: 'answered' };
 }
