@@ -1,8 +1,10 @@
-import type { Cluster, Redis } from 'ioredis';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cluster, Redis, RedisValue, Result } from 'ioredis';
 import { decodeDescriptor } from './descriptor';
 import { StoreReplyError } from './errors';
 import { TAG_LENGTH, sessionRef } from './identifiers';
-import { bucketIndexKeys, userKeys } from './keys';
+import { bucketIndexKeys, counterKey, userKeys } from './keys';
 import { execPipeline } from './pipeline';
 import type { ResolvedOptions } from './options';
 import { Reply } from './reply';
@@ -11,10 +13,18 @@ import type { ExpiredSession, SweepOptions, SweepResult } from './types';
 type Runner = <T>(operation: string, run: () => Promise<T>) => Promise<T>;
 
 /**
+ * Users per sweepUsers call. A call runs about 15 µs per user inside Redis, so a group keeps each
+ * script well under a millisecond (other clients wait while a script runs) while paying the
+ * per-command cost once per group instead of once per user.
+ */
+const USERS_PER_CALL = 32;
+
+/**
  * One sweep step over a bucket, in two round trips (every key shares the bucket's hash tag, so each
- * pipeline goes to one node): read the due users of every index shard, then run one script per user.
- * A session is reported by the script that deletes its record, so concurrent sweepers never report
- * one twice, and every record is re-checked against the Redis clock, so live sessions stay.
+ * goes to one node): read up to `batch` due users across the bucket's index shards, then sweep them
+ * in groups. A session is reported by the script that deletes its record, so concurrent sweepers
+ * never report one twice, and every record is re-checked against the Redis clock, so live sessions
+ * stay.
  */
 export async function sweepBucket(
   redis: Redis | Cluster,
@@ -23,61 +33,101 @@ export async function sweepBucket(
   run: Runner,
 ): Promise<SweepResult> {
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError('batch must be a positive integer');
+  defineSweepScripts(redis);
   const cap = now === undefined ? -1 : Math.max(0, Math.floor(now));
   const shards = bucketIndexKeys(options.keyPrefix, bucket, options.indexShards);
-  const reads = redis.pipeline();
-  for (const key of shards) reads.sessiondDueUsers(key, batch, cap);
-  const dueReplies = await run('sweep', () => execPipeline(reads, shards.length));
-
-  let more = false;
+  const first = Math.floor(Math.random() * shards.length);
+  const raw = await run('sweep', () =>
+    redis.sessiondDueInBucket(shards.length, ...shards, batch, cap, first),
+  );
+  const due = Reply.of(raw, 'dueInBucket');
+  due.number();
+  const more = due.number() === 1;
   const tags: string[] = [];
-  for (const raw of dueReplies) {
-    const due = Reply.of(raw, 'dueUsers');
-    due.number();
-    if (due.remaining >= batch) more = true;
-    while (due.remaining > 0) {
-      const tag = due.string();
-      if (tag.length !== TAG_LENGTH)
-        throw new StoreReplyError(`malformed expiry index member in bucket ${bucket}`);
-      tags.push(tag);
-    }
-  }
-  if (tags.length > batch) {
-    tags.length = batch;
-    more = true;
+  while (due.remaining > 0) {
+    const tag = due.string();
+    if (tag.length !== TAG_LENGTH)
+      throw new StoreReplyError(`malformed expiry index member in bucket ${bucket}`);
+    tags.push(tag);
   }
   if (tags.length === 0) return { expired: [], lost: 0, examined: 0, more: false };
 
+  const counter = counterKey(options.keyPrefix, bucket);
   const sweeps = redis.pipeline();
-  for (const tag of tags) {
-    const keys = userKeys(options.keyPrefix, { bucket, tag }, options.indexShards);
-    sweeps.sessiondSweepUser(
-      keys.index,
-      keys.records,
-      keys.tombstones,
-      keys.counter,
-      tag,
+  const groups: string[][] = [];
+  for (let start = 0; start < tags.length; start += USERS_PER_CALL) {
+    const group = tags.slice(start, start + USERS_PER_CALL);
+    const keys: string[] = [counter];
+    for (const tag of group) {
+      const user = userKeys(options.keyPrefix, { bucket, tag }, options.indexShards);
+      keys.push(user.index, user.records, user.tombstones);
+    }
+    sweeps.sessiondSweepUsers(
+      keys.length,
+      ...keys,
       options.tombstoneTtlMs,
       options.retentionMs,
       cap,
+      ...group,
     );
+    groups.push(group);
   }
-  const results = await run('sweep', () => execPipeline(sweeps, tags.length));
+  const results = await run('sweep', () => execPipeline(sweeps, groups.length));
+
   const expired: ExpiredSession[] = [];
   let lost = 0;
-  tags.forEach((tag, i) => {
-    const reply = Reply.of(results[i], 'sweepUser');
+  groups.forEach((group, i) => {
+    const reply = Reply.of(results[i], 'sweepUsers');
     reply.number();
-    reply.number();
-    const username = reply.string();
-    lost += reply.number();
-    while (reply.remaining >= 5) {
-      const ref = sessionRef({ bucket, tag }, reply.string());
-      const session = decodeDescriptor(ref.sessionId, username, reply.string(), reply.string());
-      const reason = reply.string() === 'lifetime' ? 'lifetime' : 'idle';
-      const expiredAtMs = reply.number();
-      expired.push({ ...session, reason, expiredAtMs, durationMs: expiredAtMs - session.createdAtMs });
+    for (const tag of group) {
+      const username = reply.string();
+      lost += reply.number();
+      for (let n = reply.number(); n > 0; n -= 1) {
+        const ref = sessionRef({ bucket, tag }, reply.string());
+        expired.push(expiredSession(ref.sessionId, username, reply));
+      }
     }
   });
   return { expired, lost, examined: tags.length, more };
+}
+
+/** Reads (descriptor, user agent, reason, expired at) and builds the report in one object. */
+function expiredSession(sessionId: string, username: string, reply: Reply): ExpiredSession {
+  const session = decodeDescriptor(sessionId, username, reply.string(), reply.string());
+  const reason = reply.string() === 'lifetime' ? 'lifetime' : 'idle';
+  const expiredAtMs = reply.number();
+  return { ...session, reason, expiredAtMs, durationMs: expiredAtMs - session.createdAtMs };
+}
+
+// The sweep scripts take a variable number of keys (the bucket's index shards; three per swept
+// user), so they are registered here with the key count passed on each call, not in scripts.ts's
+// fixed-count table. Files: lua/<name>-n.lua, with `-- @include "x"` inlining lua/includes/x.lua.
+const LUA_DIR = join(__dirname, '..', 'lua');
+const SWEEP_SCRIPTS = {
+  sessiondDueInBucket: 'dueInBucket-n.lua',
+  sessiondSweepUsers: 'sweepUsers-n.lua',
+} as const;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    sessiondDueInBucket(numKeys: number, ...args: RedisValue[]): Result<unknown, Context>;
+    sessiondSweepUsers(numKeys: number, ...args: RedisValue[]): Result<unknown, Context>;
+  }
+}
+
+let sources: Map<string, string> | undefined;
+const defined = new WeakSet<Redis | Cluster>();
+
+function defineSweepScripts(redis: Redis | Cluster): void {
+  if (defined.has(redis)) return;
+  sources ??= new Map(
+    Object.entries(SWEEP_SCRIPTS).map(([name, file]) => [
+      name,
+      readFileSync(join(LUA_DIR, file), 'utf8').replace(/^-- @include "([a-z-]+)"$/gm, (_, include: string) =>
+        readFileSync(join(LUA_DIR, 'includes', `${include}.lua`), 'utf8'),
+      ),
+    ]),
+  );
+  for (const [name, lua] of sources) redis.defineCommand(name, { lua });
+  defined.add(redis);
 }
