@@ -111,25 +111,26 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     Object.entries(env).filter(([key, value]) => key in schema.shape && value !== ''),
   );
   const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
         const value = present[name];
         const got = SECRET_VARIABLES.has(name) || value === undefined ? '' : ` (got '${value}')`;
         return `${name}: ${issue.message}${got}`;
-      }),
-    );
+      });
+  // Checked on the raw values too, so one start-up reports every problem at once.
+  const accounting = bool.safeParse(present['TACACS_ACCOUNTING'] ?? 'false');
+  if (accounting.success && accounting.data) {
+    if (present['TACACS_SERVERS'] === undefined) {
+      problems.push('TACACS_SERVERS: required when TACACS_ACCOUNTING is true');
+    }
+    if (present['TACACS_SECRET'] === undefined) {
+      problems.push('TACACS_SECRET: required when TACACS_ACCOUNTING is true');
+    }
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  const problems: string[] = [];
-  if (e.TACACS_ACCOUNTING && e.TACACS_SERVERS === undefined) {
-    problems.push('TACACS_SERVERS: required when TACACS_ACCOUNTING is true');
-  }
-  if (e.TACACS_ACCOUNTING && (e.TACACS_SECRET ?? '') === '') {
-    problems.push('TACACS_SECRET: required when TACACS_ACCOUNTING is true');
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
 
   return deepFreeze({
     redis: {

@@ -1,16 +1,17 @@
 import type { SweepResult } from '@sessiond/session-store';
 import type { AccountingQueue } from './accounting-queue';
-import type { Logger } from './logger';
+import type { EventLog, Logger } from './logger';
 import type { SweeperMetrics } from './metrics';
 
 /**
  * Reports what one sweep step removed. The store hands each expiry to exactly one sweep call, so
- * reporting it here, once, is all exactly-once needs. Logs and metrics are written synchronously
- * before anything else is awaited (a crash can no longer lose them once the step has returned); the
- * accounting STOPs follow in one round trip.
+ * reporting it here, once, is all exactly-once needs. Log lines and metrics are written
+ * synchronously before anything else is awaited (once they are out, a crash cannot take them
+ * back); the accounting STOPs follow in one round trip.
  */
 export class ExpiryReporter {
   constructor(
+    private readonly events: EventLog,
     private readonly logger: Logger,
     private readonly metrics: SweeperMetrics,
     private readonly accounting: AccountingQueue | undefined,
@@ -20,14 +21,13 @@ export class ExpiryReporter {
     let idle = 0;
     for (const session of result.expired) {
       if (session.reason === 'idle') idle += 1;
-      this.logger.info(
+      this.events.logger.info(
         {
           event: 'session.expired',
           session_id: session.sessionId,
           username: session.username,
           reason: session.reason,
           duration_ms: session.durationMs,
-          created_at: new Date(session.createdAtMs).toISOString(),
           expired_at: new Date(session.expiredAtMs).toISOString(),
           source_ip: session.sourceIp,
           aaa: session.aaa,
@@ -36,6 +36,7 @@ export class ExpiryReporter {
         'session.expired',
       );
     }
+    this.events.flush();
     const lifetime = result.expired.length - idle;
     if (idle > 0) this.metrics.swept.inc({ reason: 'idle' }, idle);
     if (lifetime > 0) this.metrics.swept.inc({ reason: 'lifetime' }, lifetime);

@@ -3,7 +3,7 @@ import { TacacsClient } from '@sessiond/tacacs-plus';
 import { loadConfig, type SweeperConfig } from './config';
 import { ConfigError } from './errors';
 import { closeServer, createHttpServer, listen } from './http-server';
-import { createLogger } from './logger';
+import { createEventLog, createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { STORE_OPERATION_TIMEOUT_MS, createBullConnection, createStoreRedis } from './redis-connections';
 import { createSweeper, totalDue } from './sweeper';
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
+  const events = createEventLog(config.logLevel);
   const storeRedis = createStoreRedis(config.redis);
   storeRedis.on('error', () => undefined); // reconnects on its own; failures surface as StoreUnavailableError
   const bullRedis = createBullConnection(config.redis);
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     concurrency: config.sweep.concurrency,
     batch: config.sweep.batch,
     logger,
+    events,
     metrics,
     accounting:
       tacacs === undefined
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing the current sweep steps');
     const timer = setTimeout(() => {
+      events.flush();
       logger.error({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown timed out');
       logger.flush();
       process.exit(1);
@@ -86,11 +89,13 @@ async function main(): Promise<void> {
       await Promise.allSettled([storeRedis.quit(), bullRedis.quit()]);
     })().then(
       () => {
+        events.flush();
         logger.info('stopped');
         logger.flush();
         process.exit(0);
       },
       (error: unknown) => {
+        events.flush();
         logger.error({ err: error }, 'shutdown failed');
         logger.flush();
         process.exit(1);

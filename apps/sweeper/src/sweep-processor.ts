@@ -41,9 +41,14 @@ export class SweepProcessor {
   readonly process = async (job: Job<SweepJobData>): Promise<SweepJobResult> => {
     const data = job.data;
     if (data.kind === 'bucket') return this.sweepBucket(data.bucket);
-    await this.queueBuckets(Array.from({ length: this.options.buckets }, (_, bucket) => bucket));
+    await this.queueAllBuckets();
     return { queued: this.options.buckets };
   };
+
+  /** One job per bucket, deduplicated: a bucket already waiting is not queued twice. */
+  queueAllBuckets(): Promise<void> {
+    return this.queueBuckets(Array.from({ length: this.options.buckets }, (_, bucket) => bucket));
+  }
 
   private async sweepBucket(bucket: number): Promise<SweepJobResult> {
     const { store, reporter, metrics, batch, maxJobMs, stopping } = this.options;

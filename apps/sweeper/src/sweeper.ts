@@ -6,7 +6,7 @@ import { createStopProcessor } from './accounting-processor';
 import { AccountingQueue, type StopJobData, type StopQueue } from './accounting-queue';
 import { ExpiryReporter } from './expiry-reporter';
 import type { Health } from './http-server';
-import type { Logger } from './logger';
+import type { EventLog, Logger } from './logger';
 import type { SweeperMetrics } from './metrics';
 import {
   ACCOUNTING_QUEUE,
@@ -27,6 +27,8 @@ export interface SweeperDeps {
   readonly concurrency: number;
   readonly batch: number;
   readonly logger: Logger;
+  /** Where `session.expired` events go (see createEventLog). */
+  readonly events: EventLog;
   readonly metrics: SweeperMetrics;
   /** Accounting STOP for each expiry (TACACS_ACCOUNTING=true); the caller closes the client. */
   readonly accounting?:
@@ -73,6 +75,7 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
   stopQueue?.on('error', (error) => logger.error({ err: error }, 'accounting queue error'));
 
   const reporter = new ExpiryReporter(
+    deps.events,
     logger,
     metrics,
     stopQueue !== undefined && deps.accounting !== undefined
@@ -126,6 +129,8 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
       stopWorker.on('error', (error) => logger.error({ err: error }, 'accounting worker error'));
     }
     await Promise.all([sweepWorker.waitUntilReady(), stopWorker?.waitUntilReady()]);
+    // A (re)started sweeper catches up at once instead of waiting for the scheduler's next tick.
+    await processor.queueAllBuckets();
     await sweepQueue.upsertJobScheduler(
       TICK_SCHEDULER_ID,
       { every: deps.intervalMs },

@@ -7,7 +7,7 @@ import {
 } from '@sessiond/session-store';
 import type { ClusterNode } from '@sessiond/test-utils';
 import type { Cluster, Redis } from 'ioredis';
-import { createLogger } from '../../src/logger';
+import { createEventLog, createLogger } from '../../src/logger';
 import { createMetrics, type SweeperMetrics } from '../../src/metrics';
 import { createBullConnection, createStoreRedis } from '../../src/redis-connections';
 import { createSweeper, totalDue, type Sweeper, type SweeperDeps } from '../../src/sweeper';
@@ -35,6 +35,8 @@ export interface SweeperOptions extends Partial<
   Pick<SweeperDeps, 'intervalMs' | 'concurrency' | 'batch' | 'maxJobMs' | 'accounting'>
 > {
   readonly keyPrefix: string;
+  /** Start the workers right away (default true). */
+  readonly start?: boolean;
 }
 
 export interface TestStoreOptions extends SessionStoreOptions {
@@ -50,11 +52,13 @@ export function storeOptions(keyPrefix: string): TestStoreOptions {
 
 export async function startSweeper(target: Target, options: SweeperOptions): Promise<TestSweeper> {
   const lines: LogLine[] = [];
-  const logger = createLogger('info', {
+  const sink = {
     write: (line: string) => {
       lines.push(JSON.parse(line) as LogLine);
     },
-  });
+  };
+  const logger = createLogger('info', sink);
+  const events = createEventLog('info', sink);
   const storeRedis = createStoreRedis(target);
   storeRedis.on('error', () => undefined);
   const bull = createBullConnection(target);
@@ -70,13 +74,14 @@ export async function startSweeper(target: Target, options: SweeperOptions): Pro
     concurrency: options.concurrency ?? 2,
     batch: options.batch ?? 200,
     logger,
+    events,
     metrics,
     accounting: options.accounting,
     ...(options.maxJobMs !== undefined ? { maxJobMs: options.maxJobMs } : {}),
     drainDelayS: 1,
   });
   try {
-    await sweeper.start();
+    if (options.start !== false) await sweeper.start();
   } catch (error) {
     await sweeper.close().catch(() => undefined);
     await Promise.allSettled([storeRedis.quit(), bull.quit()]);
@@ -104,7 +109,7 @@ export async function openStore(
   keyPrefix: string,
   defaults: Partial<SessionPolicy> = {},
   extra: Partial<SessionStoreOptions> = {},
-): Promise<{ store: SessionStore; redis: Redis | Cluster; close(): Promise<void> }> {
+): Promise<{ store: SessionStore; redis: Redis | Cluster; close: () => Promise<void> }> {
   const redis = createRedisClient({
     url: target.url,
     ...(target.clusterNodes !== undefined ? { clusterNodes: target.clusterNodes } : {}),

@@ -1,0 +1,96 @@
+import { redisForTests, sleep, uniqueKeyPrefix, waitFor, type TestRedis } from '@sessiond/test-utils';
+import { totalDue } from '../src/sweeper';
+import { spawnSweeper, type SweeperProcess } from './support/child';
+import { createSessions, duplicates, indexState, openStore, storeOptions } from './support/harness';
+
+describe('the sweeper process', () => {
+  let redis: TestRedis;
+  const running: SweeperProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await redisForTests();
+  });
+
+  afterEach(async () => {
+    for (const run of running.splice(0)) {
+      run.child.kill('SIGKILL');
+      await run.exited;
+    }
+  });
+
+  afterAll(async () => {
+    await redis.destroy();
+  });
+
+  function start(env: Record<string, string>): SweeperProcess {
+    const run = spawnSweeper(env);
+    running.push(run);
+    return run;
+  }
+
+  it('on SIGTERM mid-sweep finishes its step and exits 0; the next run sweeps the rest; each expiry is reported once', async () => {
+    const prefix = uniqueKeyPrefix('proc');
+    const options = storeOptions(prefix);
+    const { store, redis: client, close } = await openStore({ url: redis.url }, prefix);
+    try {
+      const created = await createSessions(store, 20_000, { policy: { idleTimeoutMs: 200 } });
+      await sleep(300);
+      const env = {
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: prefix,
+        SESSION_STORE_BUCKETS: String(options.buckets),
+        SESSION_STORE_INDEX_SHARDS: String(options.indexShards),
+        SWEEP_INTERVAL_MS: '500',
+        SWEEP_BATCH: '20',
+        SWEEP_CONCURRENCY: '1',
+        SWEEPER_PORT: '0',
+      };
+
+      const first = start(env);
+      await waitFor(() => first.expiredIds().length >= 1000, {
+        message: 'the first run to be sweeping',
+        timeoutMs: 30_000,
+      });
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toEqual({ code: 0, signal: null });
+      expect(first.lines.at(-1)?.['msg']).toBe('stopped');
+      const firstIds = first.expiredIds();
+      // It really stopped mid-sweep: expiries were left for the next run.
+      expect(firstIds.length).toBeLessThan(created.length);
+      expect(await totalDue(store)).toBeGreaterThan(0);
+
+      const second = start(env);
+      await waitFor(() => firstIds.length + second.expiredIds().length >= created.length, {
+        message: 'the second run to sweep the rest',
+        timeoutMs: 60_000,
+      });
+      await sleep(1000); // two more ticks: a second report of anything would show up now
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toEqual({ code: 0, signal: null });
+
+      const reported = [...firstIds, ...second.expiredIds()];
+      expect(duplicates(reported)).toEqual([]);
+      expect(reported).toHaveLength(created.length);
+      expect(new Set(reported)).toEqual(new Set(created));
+      expect(await indexState(client, options)).toEqual({ indexed: 0, counted: 0 });
+    } finally {
+      await close();
+    }
+  });
+
+  it('refuses to start on a bad configuration and names each bad variable', async () => {
+    const run = start({
+      SWEEP_BATCH: 'lots',
+      REDIS_CLUSTER_NODES: 'localhost',
+      TACACS_ACCOUNTING: 'true',
+      TACACS_SECRET: 'do-not-print-me',
+    });
+    const { code } = await run.exited;
+    expect(code).toBe(2);
+    expect(run.stderr()).toContain('SWEEP_BATCH');
+    expect(run.stderr()).toContain('REDIS_CLUSTER_NODES');
+    expect(run.stderr()).toContain('TACACS_SERVERS: required when TACACS_ACCOUNTING is true');
+    expect(run.stderr()).not.toContain('do-not-print-me');
+    expect(run.lines).toEqual([]);
+  });
+});
