@@ -94,6 +94,37 @@ describe('requireSession in direct mode (the auth-api’s Redis)', () => {
     }
   });
 
+  it('a session past its absolute lifetime: session_lifetime_exceeded, like the auth-api', async () => {
+    const shortLived = await stack.startApi({ SESSION_MAX_LIFETIME_S: '1' });
+    const own = requireSession({
+      mode: 'direct',
+      redis: { url: stack.redis.url, keyPrefix: shortLived.keyPrefix },
+    });
+    try {
+      await own.ready();
+      const app = protectedApp(own);
+      const { token } = await new SessionClient({ baseUrl: shortLived.baseUrl }).login(
+        'dave',
+        password('dave'),
+      );
+      const headers = { 'X-auth-token': token };
+      expect((await request(app).get(WHOAMI).set(headers)).status).toBe(200);
+      let last = await request(app).get(WHOAMI).set(headers);
+      await waitFor(
+        async () => {
+          last = await request(app).get(WHOAMI).set(headers);
+          return last.status !== 200;
+        },
+        { intervalMs: 100, message: 'the one-second session to end' },
+      );
+      expect(last.body).toMatchObject({ code: 'session_lifetime_exceeded' });
+      expect(refusal(last)).toEqual(apiRefusal(await rawGet(shortLived.baseUrl, TOKENS_PATH, headers)));
+    } finally {
+      await own.close();
+      await shortLived.kill();
+    }
+  });
+
   it('Redis stopped: 503 session_store_unavailable (direct) and sessiond_unavailable (introspection), never 401; recovers', async () => {
     const { token } = await login();
     const direct = protectedApp(middleware);
