@@ -12,11 +12,15 @@ export interface UserKeys {
   readonly counter: string;
 }
 
-export function userKeys(prefix: string, user: UserRef, shards: number): UserKeys {
+/** The two keys validation reads (the hot path needs nothing else). */
+export function recordKeys(prefix: string, user: UserRef): Pick<UserKeys, 'records' | 'tombstones'> {
   const base = `${prefix}:{${user.bucket}}`;
+  return { records: `${base}:r:${user.tag}`, tombstones: `${base}:t:${user.tag}` };
+}
+
+export function userKeys(prefix: string, user: UserRef, shards: number): UserKeys {
   return {
-    records: `${base}:r:${user.tag}`,
-    tombstones: `${base}:t:${user.tag}`,
+    ...recordKeys(prefix, user),
     index: indexKey(prefix, user.bucket, shardOf(user.tag, shards)),
     counter: counterKey(prefix, user.bucket),
   };

@@ -20,7 +20,7 @@ import {
   type UserRef,
 } from './identifiers';
 import { checkNewSession } from './input';
-import { bucketIndexKeys, counterKey, userKeys } from './keys';
+import { bucketIndexKeys, counterKey, recordKeys, userKeys } from './keys';
 import {
   resolveOptions,
   resolvePolicy,
@@ -139,7 +139,7 @@ export class SessionStore {
     const parsed = parseToken(token);
     if (parsed === undefined || parsed.ref.bucket >= this.options.buckets) return invalid('invalid');
     const { ref, secret } = parsed;
-    const keys = userKeys(this.options.keyPrefix, ref, this.options.indexShards);
+    const keys = recordKeys(this.options.keyPrefix, ref);
     const raw = await this.run('validate', () =>
       this.redis.sessiondValidateSession(
         keys.records,
@@ -164,7 +164,7 @@ export class SessionStore {
   async get(sessionId: string): Promise<SessionDescriptor | undefined> {
     const ref = this.ref(sessionId);
     if (ref === undefined) return undefined;
-    const keys = userKeys(this.options.keyPrefix, ref, this.options.indexShards);
+    const keys = recordKeys(this.options.keyPrefix, ref);
     const raw = await this.run('get', () => this.redis.sessiondGetSession(keys.records, ref.lid));
     const reply = Reply.of(raw, 'getSession');
     if (reply.number() !== ScriptStatus.Ok) return undefined;
