@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** The auth-api's configuration: read from the environment here and nowhere else (style.md rule 9). */
@@ -38,6 +39,7 @@ export interface Config {
   };
   readonly requiredPrivLvl: number;
   readonly localUsersFile: string | undefined;
+  readonly localHashConcurrency: number;
   readonly loginThrottle: { readonly maxFailures: number; readonly windowS: number };
   readonly introspectionClientsFile: string | undefined;
   readonly adminUsers: readonly string[];
@@ -134,6 +136,7 @@ const schema = z.object({
   TACACS_HOLD_DOWN_MS: int(0, 3_600_000).default(30_000),
   REQUIRED_PRIV_LVL: int(0, 15).default(15),
   LOCAL_USERS_FILE: optionalText,
+  LOCAL_HASH_CONCURRENCY: int(1, 256).default(Math.max(1, Math.floor(availableParallelism() / 2))),
   LOGIN_MAX_FAILURES: int(0, 1_000_000).default(10),
   LOGIN_FAILURE_WINDOW_S: int(1, 31_536_000).default(900),
   INTROSPECTION_CLIENTS_FILE: optionalText,
@@ -236,6 +239,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     requiredPrivLvl: e.REQUIRED_PRIV_LVL,
     localUsersFile: e.LOCAL_USERS_FILE,
+    localHashConcurrency: e.LOCAL_HASH_CONCURRENCY,
     loginThrottle: { maxFailures: e.LOGIN_MAX_FAILURES, windowS: e.LOGIN_FAILURE_WINDOW_S },
     introspectionClientsFile: e.INTROSPECTION_CLIENTS_FILE,
     adminUsers: e.ADMIN_USERS.split(',')

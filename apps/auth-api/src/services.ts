@@ -50,7 +50,9 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   }
   const aaa = new AaaChain(
     config.aaa.methods.map((m) =>
-      m === 'tacacs' && tacacs !== undefined ? tacacs : new LocalMethod(localUsers),
+      m === 'tacacs' && tacacs !== undefined
+        ? tacacs
+        : new LocalMethod(localUsers, config.localHashConcurrency),
     ),
   );
   const accounting = new Accounting(
