@@ -31,9 +31,7 @@ if redis.call('HEXISTS', records, lid) == 1 or redis.call('HEXISTS', tombstones,
 
 local live = {}
 if limit > 0 then
-  local all = redis.call('HGETALL', records)
-  local fields = {}
-  for k = 1, #all, 2 do fields[all[k]] = all[k + 1] end
+  local fields = readFields(records)
   for f, v in pairs(fields) do
     if isDescriptorField(f) then
       local id = string.sub(f, 1, LID_LEN)

@@ -12,19 +12,14 @@ local records, tombstones, index = KEYS[1], KEYS[2], KEYS[3]
 local tag, retention = ARGV[1], tonumber(ARGV[3])
 local now = nowMs()
 local untilMs = now + tonumber(ARGV[2])
-local all = redis.call('HGETALL', records)
-local fields = {}
-for k = 1, #all, 2 do fields[all[k]] = all[k + 1] end
+local fields = readFields(records)
 local out = {0, now, fields['u'] or ''}
-for f, v in pairs(fields) do
-  if isDescriptorField(f) and expiryOf(decode(v)) > now then
-    local id = string.sub(f, 1, LID_LEN)
-    out[#out + 1] = id
-    out[#out + 1] = v
-    out[#out + 1] = fields[id .. 'a'] or ''
-    bury(records, tombstones, index, tag, id, fields[id], 'R', untilMs, retention)
-  end
-end
+eachLive(fields, now, function(lid, desc)
+  out[#out + 1] = lid
+  out[#out + 1] = desc
+  out[#out + 1] = fields[lid .. 'a'] or ''
+  bury(records, tombstones, index, tag, lid, fields[lid], 'R', untilMs, retention)
+end)
 redis.call('DECRBY', KEYS[4], (#out - 3) / 3)
 dropIfEmpty(records)
 return out

@@ -70,6 +70,24 @@ local function isDescriptorField(f)
   return string.len(f) == LID_LEN + 1 and string.sub(f, -1) == 'd'
 end
 
+-- The user's records hash as a table: field -> value.
+local function readFields(records)
+  local all = redis.call('HGETALL', records)
+  local fields = {}
+  for k = 1, #all, 2 do fields[all[k]] = all[k + 1] end
+  return fields
+end
+
+-- Calls fn(lid, descriptor, record) for each session of `fields` still alive at `now`.
+local function eachLive(fields, now, fn)
+  for f, v in pairs(fields) do
+    if isDescriptorField(f) then
+      local r = decode(v)
+      if expiryOf(r) > now then fn(string.sub(f, 1, LID_LEN), v, r) end
+    end
+  end
+end
+
 local function tombstone(code, hash, untilMs)
   return code .. hash .. b36(untilMs)
 end
