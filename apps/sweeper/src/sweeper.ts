@@ -56,6 +56,7 @@ export interface Sweeper {
 }
 
 const DEFAULT_MAX_JOB_MS = 10_000;
+const SWEEP_LOCK_MS = 10_000;
 const HEALTH_PING_TIMEOUT_MS = 1000;
 
 export function createSweeper(deps: SweeperDeps): Sweeper {
@@ -109,6 +110,11 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
       prefix,
       concurrency: deps.concurrency,
       drainDelay,
+      // A bucket job of a crashed process is taken over once its lock lapses: sooner than BullMQ's
+      // 30 s default. A false alarm (a job that was in fact alive) is harmless: the store reports
+      // each expiry to one sweep call only, so a bucket swept twice at once still reports it once.
+      lockDuration: SWEEP_LOCK_MS,
+      stalledInterval: SWEEP_LOCK_MS,
     });
     sweepWorker.on('error', (error) => logger.error({ err: error }, 'sweep worker error'));
     sweepWorker.on('failed', (job, error) => {
