@@ -35,9 +35,7 @@ local function sweepUser(index, records, tombstones, tag)
   local lost = 0
   if redis.call('EXISTS', records) == 0 and redis.call('EXISTS', tombstones) == 0 then lost = 1 end
 
-  local all = redis.call('HGETALL', records)
-  local fields = {}
-  for k = 1, #all, 2 do fields[all[k]] = all[k + 1] end
+  local fields = readFields(records)
   out[#out + 1] = fields['u'] or ''
   out[#out + 1] = lost
   local countAt = #out + 1
