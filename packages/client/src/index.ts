@@ -27,4 +27,4 @@ export {
 export { MIDDLEWARE_PROBLEMS, type MiddlewareProblemCode } from './middleware/problems';
 export { requireSession, type SessionMiddleware } from './middleware/require-session';
 export { sessionOf, type SessiondSession } from './middleware/session';
-export { readToken, type TokenParse } from './middleware/token-header';
+export { readToken, type TokenParse } from '@sessiond/protocol';

@@ -1,22 +1,14 @@
 import type { RequestHandler, Response } from 'express';
 import type { InvalidReason, SessionDescriptor, SessionStore } from '@sessiond/session-store';
 import { ProblemError } from '../http/problem-error';
-import type { ProblemCode } from '../http/problems';
-import { readToken } from '../http/token-header';
+import { DETAILS, TOKEN_REFUSALS, readToken, type TokenRefusalCode } from '@sessiond/protocol';
 import type { Metrics } from '../metrics';
 
-const REASON_CODE: Record<InvalidReason, ProblemCode> = {
+const REASON_CODE: Record<InvalidReason, TokenRefusalCode> = {
   invalid: 'token_invalid',
   revoked: 'token_revoked',
   evicted: 'session_evicted',
   lifetime_exceeded: 'session_lifetime_exceeded',
-};
-
-const REASON_DETAIL: Record<InvalidReason, string> = {
-  invalid: 'the token is unknown or its session idled out; log in again',
-  revoked: 'the session was logged out or revoked; log in again',
-  evicted: 'a newer login of the same user ended this session (session limit, policy evict-oldest)',
-  lifetime_exceeded: 'the session reached its absolute lifetime; log in again',
 };
 
 export interface CurrentSession {
@@ -32,7 +24,8 @@ export function currentSession(res: Response): CurrentSession {
 }
 
 export function invalidTokenProblem(reason: InvalidReason): ProblemError {
-  return new ProblemError(REASON_CODE[reason], REASON_DETAIL[reason]);
+  const code = REASON_CODE[reason];
+  return new ProblemError(code, TOKEN_REFUSALS[code]);
 }
 
 /**
@@ -49,7 +42,7 @@ export function requireSession(store: SessionStore, metrics: Metrics): RequestHa
       );
     }
     if (parsed.kind === 'missing') {
-      throw new ProblemError('token_missing', 'send the token in X-auth-token (or Authorization: Bearer)');
+      throw new ProblemError('token_missing', DETAILS.tokenMissing);
     }
     const result = await store.validate(parsed.token);
     metrics.validations.inc({ result: result.valid ? 'valid' : result.reason });

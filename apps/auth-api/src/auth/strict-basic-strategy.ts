@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { BasicStrategy } from 'passport-http';
 import { parseBasicAuthorization } from '../http/basic-credentials';
-import type { ProblemCode } from '../http/problems';
+import type { ProblemCode } from '@sessiond/protocol';
 
 /** Why passport-http's flow failed, handed to the route's passport callback as the "challenge". */
 export interface BasicFailure {

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { DETAILS } from '@sessiond/protocol';
 import { StoreUnavailableError } from '@sessiond/session-store';
 import type { Logger } from '../logger';
 import { ProblemError } from './problem-error';
@@ -36,7 +37,7 @@ function toProblem(error: unknown): ProblemError {
   if (error instanceof StoreUnavailableError) {
     return new ProblemError(
       'session_store_unavailable',
-      'the session store (Redis) is not answering; retry shortly',
+      DETAILS.storeUnavailable,
       {},
       { 'Retry-After': '2' },
     );

@@ -1,4 +1,4 @@
-import { CHALLENGES, PROBLEMS, problemType, type ProblemCode } from './problems';
+import { PROBLEMS, challengeOf, problemBody, type ProblemCode } from '@sessiond/protocol';
 
 export type ProblemExtras = Readonly<Record<string, unknown>>;
 
@@ -18,21 +18,14 @@ export class ProblemError extends Error {
   ) {
     super(detail);
     this.name = 'ProblemError';
-    const spec: { status: number; challenge?: keyof typeof CHALLENGES } = PROBLEMS[code];
-    this.status = spec.status;
+    this.status = PROBLEMS[code].status;
     this.headers = { ...headers };
-    if (spec.challenge !== undefined) this.headers['WWW-Authenticate'] = CHALLENGES[spec.challenge];
+    const challenge = challengeOf(code);
+    if (challenge !== undefined) this.headers['WWW-Authenticate'] = challenge;
   }
 
   body(): Record<string, unknown> {
-    return {
-      type: problemType(this.code),
-      title: PROBLEMS[this.code].title,
-      status: this.status,
-      detail: this.detail,
-      code: this.code,
-      ...this.extras,
-    };
+    return problemBody(this.code, this.detail, this.extras);
   }
 }
 

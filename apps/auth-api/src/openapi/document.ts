@@ -1,4 +1,4 @@
-import { CHALLENGES, type ProblemCode } from '../http/problems';
+import { CHALLENGES, type ProblemCode } from '@sessiond/protocol';
 import { SCHEMAS, plainProblem } from './schemas';
 
 type Json = Record<string, unknown>;

@@ -1,4 +1,9 @@
-import { PROBLEMS, type ProblemCode } from '../http/problems';
+import { PROBLEMS, type ProblemCode } from '@sessiond/protocol';
+
+/** The codes the auth-api answers (sessiond_unavailable is @sessiond/client's own). */
+const AUTH_API_CODES = (Object.keys(PROBLEMS) as ProblemCode[]).filter(
+  (code) => code !== 'sessiond_unavailable',
+);
 
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const privLvl = { type: 'integer', minimum: 0, maximum: 15 } as const;
@@ -187,7 +192,7 @@ export const SCHEMAS: Record<string, unknown> = {
       },
     },
   },
-  Problem: problem(Object.keys(PROBLEMS) as ProblemCode[], {
+  Problem: problem(AUTH_API_CODES, {
     retry_after: {},
     limit: {},
     active: {},

@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildValidator } from './build-validator';
 import { TokenCache } from './cache';
 import { resolveCommon, type RequireSessionOptions } from './options';
-import { DETAILS, sendProblem } from './problems';
+import { DETAILS, TOKEN_REFUSALS, readToken } from '@sessiond/protocol';
+import { sendProblem } from './problems';
 import type { RequestWithSession, SessiondSession } from './session';
-import { readToken } from './token-header';
 import type { TokenValidator, Verdict } from './validators';
 
 /** A Connect/Express middleware; also a plain `(req, res, next)` for node:http servers. */
@@ -41,11 +41,11 @@ export function requireSession(options: RequireSessionOptions): SessionMiddlewar
   const decide = async (req: IncomingMessage, res: ServerResponse): Promise<Decision> => {
     const parsed = readToken(req.headers['x-auth-token'], req.headers.authorization);
     if (parsed.kind === 'conflict') {
-      sendProblem(res, 'invalid_request', DETAILS.conflict);
+      sendProblem(res, 'invalid_request', DETAILS.tokenConflict);
       return { kind: 'answered' };
     }
     if (parsed.kind === 'missing') {
-      sendProblem(res, 'token_missing', DETAILS.token_missing);
+      sendProblem(res, 'token_missing', DETAILS.tokenMissing);
       return { kind: 'answered' };
     }
     let session = cache?.get(parsed.token);
@@ -57,7 +57,7 @@ export function requireSession(options: RequireSessionOptions): SessionMiddlewar
         return outage(validator, error, res, common.onError);
       }
       if (!verdict.valid) {
-        sendProblem(res, verdict.code, DETAILS[verdict.code]);
+        sendProblem(res, verdict.code, TOKEN_REFUSALS[verdict.code]);
         return { kind: 'answered' };
       }
       session = verdict.session;

@@ -1,7 +1,8 @@
 import type { InvalidReason, SessionDescriptor, SessionStore } from '@sessiond/session-store';
 import { SessiondError } from '../errors';
 import type { SessionClient } from '../session-client';
-import { DETAILS, type TokenProblemCode } from './problems';
+import { DETAILS } from '@sessiond/protocol';
+import type { TokenProblemCode } from './problems';
 import type { SessiondSession } from './session';
 
 export type Verdict =
@@ -96,7 +97,7 @@ export function directValidator(
       if ((error as { code?: unknown } | null)?.code !== 'store_unavailable') return undefined;
       return {
         code: 'session_store_unavailable',
-        detail: DETAILS.session_store_unavailable,
+        detail: DETAILS.storeUnavailable,
         retryAfter: DEFAULT_RETRY_AFTER_S,
       };
     },

@@ -6,10 +6,10 @@ export type TokenParse =
   | { readonly kind: 'conflict' };
 
 /**
- * Reads the token exactly as the auth-api does (apps/auth-api/src/http/token-header.ts; the contract's
- * "Presenting a token"): `X-auth-token` (Cisco; surrounding double quotes tolerated, as the seed's own
- * examples send them) or `Authorization: Bearer`; both present and different is a conflict (400).
- * Anything longer than a token is cut just past the longest token, so it fails validation cheaply.
+ * Reads a presented token (the contract's "Presenting a token"): `X-auth-token` (Cisco; surrounding
+ * double quotes tolerated, as the seed's own examples send them) or `Authorization: Bearer`; both
+ * present and different is a conflict (400). Anything longer than a token is cut just past the
+ * longest token, so it fails validation without a Redis call.
  */
 export function readToken(
   xAuthToken: string | string[] | undefined,

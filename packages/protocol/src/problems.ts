@@ -1,0 +1,93 @@
+/**
+ * Every problem code of the HTTP contract (../shared/spec/http-api.md, "Errors"): the one table
+ * that maps a code to its status, title and challenge. The auth-api answers with it, and
+ * @sessiond/client's middleware answers with the same bodies. Clients switch on `code`.
+ */
+export const PROBLEMS = {
+  credentials_missing: { status: 401, title: 'Credentials missing', challenge: 'basic' },
+  invalid_request: { status: 400, title: 'Invalid request' },
+  invalid_credentials: { status: 401, title: 'Invalid credentials', challenge: 'basic' },
+  login_throttled: { status: 429, title: 'Too many failed logins' },
+  insufficient_privilege: { status: 403, title: 'Insufficient privilege' },
+  session_limit_reached: { status: 429, title: 'Session limit reached' },
+  aaa_unavailable: { status: 503, title: 'Authentication service unavailable' },
+  aaa_misconfigured: { status: 502, title: 'Authentication service misconfigured' },
+  session_store_unavailable: { status: 503, title: 'Session store unavailable' },
+  token_missing: { status: 401, title: 'Token missing', challenge: 'bearer' },
+  token_invalid: { status: 401, title: 'Token invalid or expired', challenge: 'bearer-invalid' },
+  token_revoked: { status: 401, title: 'Token revoked', challenge: 'bearer-invalid' },
+  session_evicted: {
+    status: 401,
+    title: 'Session evicted by the session limit',
+    challenge: 'bearer-invalid',
+  },
+  session_lifetime_exceeded: { status: 401, title: 'Session lifetime exceeded', challenge: 'bearer-invalid' },
+  session_not_found: { status: 404, title: 'Session not found' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  invalid_client: {
+    status: 401,
+    title: 'Introspection client not authenticated',
+    challenge: 'basic-introspect',
+  },
+  payload_too_large: { status: 413, title: 'Payload too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  not_found: { status: 404, title: 'Not found' },
+  internal_error: { status: 500, title: 'Internal error' },
+  /** Only @sessiond/client's middleware answers this one: it could not ask the auth-api. */
+  sessiond_unavailable: { status: 503, title: 'Session service unavailable' },
+} as const satisfies Record<string, { status: number; title: string; challenge?: Challenge }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export type Challenge = 'basic' | 'basic-introspect' | 'bearer' | 'bearer-invalid';
+
+/** RFC 9110 §11.6.1: every 401 names how to authenticate (RFC 6750 §3 for Bearer). */
+export const CHALLENGES: Readonly<Record<Challenge, string>> = {
+  basic: 'Basic realm="sessiond", charset="UTF-8"',
+  'basic-introspect': 'Basic realm="sessiond-introspect", charset="UTF-8"',
+  bearer: 'Bearer realm="sessiond"',
+  'bearer-invalid': 'Bearer realm="sessiond", error="invalid_token"',
+};
+
+/** The 401 codes a presented token can earn, with the `detail` both answerers send. */
+export const TOKEN_REFUSALS = {
+  token_invalid: 'the token is unknown or its session idled out; log in again',
+  token_revoked: 'the session was logged out or revoked; log in again',
+  session_evicted: 'a newer login of the same user ended this session (session limit, policy evict-oldest)',
+  session_lifetime_exceeded: 'the session reached its absolute lifetime; log in again',
+} as const satisfies Partial<Record<ProblemCode, string>>;
+
+export type TokenRefusalCode = keyof typeof TOKEN_REFUSALS;
+
+/** Other `detail` texts shared by the auth-api and the middleware, so their bodies are identical. */
+export const DETAILS = {
+  tokenConflict: 'X-auth-token and Authorization: Bearer carry different tokens',
+  tokenMissing: 'send the token in X-auth-token (or Authorization: Bearer)',
+  storeUnavailable: 'the session store (Redis) is not answering; retry shortly',
+} as const;
+
+export function problemType(code: ProblemCode): string {
+  return `urn:sessiond:problem:${code}`;
+}
+
+/** The WWW-Authenticate value a problem carries, if any. */
+export function challengeOf(code: ProblemCode): string | undefined {
+  const spec: { status: number; challenge?: Challenge } = PROBLEMS[code];
+  return spec.challenge === undefined ? undefined : CHALLENGES[spec.challenge];
+}
+
+/** The RFC 9457 body: type, title, status, detail, code, then the extension members. */
+export function problemBody(
+  code: ProblemCode,
+  detail: string,
+  extras: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
+  return {
+    type: problemType(code),
+    title: PROBLEMS[code].title,
+    status: PROBLEMS[code].status,
+    detail,
+    code,
+    ...extras,
+  };
+}
