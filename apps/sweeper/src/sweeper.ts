@@ -117,6 +117,9 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
       stalledInterval: SWEEP_LOCK_MS,
     });
     sweepWorker.on('error', (error) => logger.error({ err: error }, 'sweep worker error'));
+    sweepWorker.on('completed', (job, result) => {
+      if (job.data.kind === 'bucket') logger.debug({ bucket: job.data.bucket, ...result }, 'bucket swept');
+    });
     sweepWorker.on('failed', (job, error) => {
       if (job?.data.kind !== 'bucket') {
         logger.error({ err: error, job: job?.name }, 'sweep job failed');
