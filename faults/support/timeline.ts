@@ -45,3 +45,16 @@ export function slowest(outcomes: readonly Outcome[]): number | undefined {
     if (max === undefined || o.endedAt - o.startedAt > max) max = o.endedAt - o.startedAt;
   return max;
 }
+
+/** `promise`'s value, or undefined if it has not settled within `timeoutMs` (the timer is cleared). */
+export async function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,141 @@
+import { performance } from 'node:perf_hooks';
+import { sleep, waitFor } from '@sessiond/test-utils';
+import { startLoad, type Load, type Outcome } from './support/http-load';
+import { describeOutcomes, formatTally, ms, n, printResult, tally, unanswered } from './support/outcomes';
+import { loginRequest } from './support/requests';
+import { Stack, user } from './support/stack';
+import { slowest, startedBetween } from './support/timeline';
+
+// targets.md: "TACACS+ primary down: logins fail over to the secondary within the connect timeout;
+// all down: 503 aaa_unavailable within AAA_DEADLINE_MS". A server that failed is skipped for
+// TACACS_HOLD_DOWN_MS, then used again.
+const AAA_TIMEOUT_MS = 500;
+const AAA_RETRIES = 1;
+const AAA_DEADLINE_MS = 3000;
+const HOLD_DOWN_MS = 3000;
+const WORKERS = 8;
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await Stack.start({
+    tacacsServers: 2,
+    env: {
+      AAA_TIMEOUT_MS: String(AAA_TIMEOUT_MS),
+      AAA_RETRIES: String(AAA_RETRIES),
+      AAA_DEADLINE_MS: String(AAA_DEADLINE_MS),
+      TACACS_HOLD_DOWN_MS: String(HOLD_DOWN_MS),
+      SESSION_LIMIT_PER_USER: '0',
+    },
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** Logins of distinct users (identical concurrent logins would share one AAA request). */
+function loginLoad(): Load {
+  return startLoad({
+    port: stack.api.port,
+    concurrency: WORKERS,
+    timeoutMs: AAA_DEADLINE_MS + 5000,
+    maxDurationMs: 60_000,
+    next: (worker, sequence) => loginRequest(user(worker + sequence * WORKERS)),
+  });
+}
+
+const isOk = (o: Outcome): boolean => o.status === 200;
+const isAaaDown = (o: Outcome): boolean => o.status === 503 && o.code === 'aaa_unavailable';
+const aaaStatus = (o: Outcome): unknown =>
+  (o.body as { aaa?: { status?: unknown } } | undefined)?.aaa?.status;
+
+it('TACACS+ primary killed under login load: failover, no 500; both down: 503 aaa_unavailable within AAA_DEADLINE_MS; primary used again after its hold-down', async () => {
+  const [primary, secondary] = stack.tacacs;
+  if (primary === undefined || secondary === undefined) throw new Error('two TACACS+ servers expected');
+  const pid = stack.api.pid;
+
+  // 1. Primary killed under load, started again at once: every login still succeeds (secondary);
+  //    the primary gets no request before its hold-down is over, and is used again after it.
+  const failover = loginLoad();
+  await sleep(1000);
+  const killedAt = performance.now();
+  await primary.kill();
+  await sleep(1000);
+  const secondaryServed = secondary.authentications(killedAt);
+  await primary.restart();
+  const restartedAt = performance.now();
+  await waitFor(() => primary.authentications(restartedAt) > 0, {
+    timeoutMs: HOLD_DOWN_MS + 10_000,
+    message: 'the primary to be used again after its hold-down',
+  });
+  const primaryBackAt = primary.requests.find((r) => r.kind === 'authentication' && r.at >= restartedAt)?.at;
+  await sleep(500);
+  failover.stop();
+  const phase1 = await failover.done;
+  const duringFailover = startedBetween(phase1, killedAt, restartedAt);
+
+  // 2. Both killed under load: 503 aaa_unavailable (unreachable), each within AAA_DEADLINE_MS.
+  const bothKilled = loginLoad();
+  await sleep(300);
+  await Promise.all([primary.kill(), secondary.kill()]);
+  const bothDownAt = performance.now();
+  await sleep(1500);
+  bothKilled.stop();
+  const phase2 = await bothKilled.done;
+  const afterBothDown = startedBetween(phase2, bothDownAt);
+
+  // 3. Both hung (SIGSTOP: connections accepted, nothing answered): the same, as timeouts
+  //    (AAA_TIMEOUT_MS × (AAA_RETRIES + 1) × 2 servers = 2 s, inside the deadline).
+  await Promise.all([primary.restart(), secondary.restart()]);
+  primary.freeze();
+  secondary.freeze();
+  const phase3 = await runFor(loginLoad(), 2500);
+  primary.thaw();
+  secondary.thaw();
+
+  // 4. Both answer again: logins succeed without restarting the auth-api.
+  const phase4 = await runFor(loginLoad(), 1000);
+
+  const all = [...phase1, ...phase2, ...phase3, ...phase4];
+  const wrong = [
+    ...phase1.filter((o) => !isOk(o)),
+    ...phase2.filter((o) => o.startedAt < bothDownAt && !isOk(o) && !isAaaDown(o)),
+    ...afterBothDown.filter((o) => !isAaaDown(o) || aaaStatus(o) !== 'unreachable'),
+    ...phase3.filter((o) => !isAaaDown(o) || aaaStatus(o) !== 'timeout'),
+    ...phase4.filter((o) => !isOk(o)),
+  ];
+  const aaaDown = [...afterBothDown, ...phase3].filter(isAaaDown);
+  printResult(
+    `TACACS+ primary killed under login load — ${n(all.length)} logins: ${formatTally(tally(all))}; ` +
+      `other×${n(wrong.length)}, timeouts×${n(all.filter((o) => o.error === 'timeout').length)}; ` +
+      `primary killed: ${formatTally(tally(duringFailover))} (secondary served ${n(secondaryServed)}, slowest ${ms(slowest(duringFailover))}, AAA_TIMEOUT_MS ${AAA_TIMEOUT_MS}); ` +
+      `primary used again ${ms(primaryBackAt === undefined ? undefined : primaryBackAt - killedAt)} after it was killed (TACACS_HOLD_DOWN_MS ${n(HOLD_DOWN_MS)}); ` +
+      `both killed: ${formatTally(tally(afterBothDown))} (slowest ${ms(slowest(afterBothDown))}); ` +
+      `both hung: ${formatTally(tally(phase3))} (slowest ${ms(slowest(phase3))}; AAA_DEADLINE_MS ${n(AAA_DEADLINE_MS)}); ` +
+      `both back: ${formatTally(tally(phase4))}; lost ${n(unanswered(all).length)}`,
+  );
+
+  expect(describeOutcomes(wrong)).toBe('');
+  expect(unanswered(all)).toHaveLength(0);
+  // Failover to the secondary within the connect timeout (AAA_TIMEOUT_MS).
+  expect(duringFailover.length).toBeGreaterThan(0);
+  expect(secondaryServed).toBeGreaterThan(0);
+  expect(slowest(duringFailover)).toBeLessThanOrEqual(AAA_TIMEOUT_MS);
+  // Not used while held down (it was back after ~1 s), used again once the hold-down is over.
+  expect(primaryBackAt).toBeDefined();
+  expect((primaryBackAt ?? 0) - killedAt).toBeGreaterThanOrEqual(HOLD_DOWN_MS);
+  // All down: 503 aaa_unavailable within AAA_DEADLINE_MS.
+  expect(afterBothDown.length).toBeGreaterThan(0);
+  expect(phase3.length).toBeGreaterThan(0);
+  expect(slowest(aaaDown)).toBeLessThanOrEqual(AAA_DEADLINE_MS);
+  expect(phase4.length).toBeGreaterThan(0);
+  expect(stack.api.running).toBe(true);
+  expect(stack.api.pid).toBe(pid);
+});
+
+async function runFor(load: Load, durationMs: number): Promise<Outcome[]> {
+  await sleep(durationMs);
+  load.stop();
+  return load.done;
+}
