@@ -76,7 +76,11 @@ export function send(target: Target, spec: RequestSpec, timeoutMs: number): Prom
         port: target.port,
         method: spec.method,
         path: spec.path,
-        headers: spec.headers,
+        // Node frames a GET, HEAD or DELETE body with neither Content-Length nor chunking: say its length.
+        headers:
+          spec.body === undefined
+            ? spec.headers
+            : { 'Content-Length': Buffer.byteLength(spec.body), ...spec.headers },
         agent: target.agent,
       });
     } catch (error) {
