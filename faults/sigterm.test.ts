@@ -18,11 +18,9 @@ const LOGIN_WORKERS = 8;
 let stack: Stack;
 
 beforeAll(async () => {
-  // The production AAA defaults: a login waits up to 5 s for TACACS+, so the logins a frozen
+  // With the production AAA defaults a login waits up to 5 s for TACACS+, so the logins a frozen
   // TACACS+ server holds are still in flight, inside the auth-api, when the signal comes.
-  stack = await Stack.start({
-    env: { SESSION_LIMIT_PER_USER: '0', AAA_TIMEOUT_MS: '5000', AAA_DEADLINE_MS: '15000' },
-  });
+  stack = await Stack.start({ env: { SESSION_LIMIT_PER_USER: '0' } });
 });
 
 afterAll(async () => {

@@ -101,7 +101,9 @@ export function send(target: Target, spec: RequestSpec, timeoutMs: number): Prom
         if (size <= MAX_BODY) chunks.push(chunk);
       });
       res.on('error', failed);
-      res.on('aborted', () => failed(new Error('response aborted')));
+      res.on('close', () => {
+        if (!res.complete) failed(Object.assign(new Error('response cut short'), { code: 'ECONNRESET' }));
+      });
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const body = /json/.test(res.headers['content-type'] ?? '') ? parseJson(text) : text;
