@@ -50,6 +50,10 @@ export function send(target: Target, spec: RequestSpec, timeoutMs: number): Prom
   return new Promise<Outcome>((resolve) => {
     let settled = false;
     let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      req?.destroy(new Error('client timeout'));
+    }, timeoutMs);
     const finish = (fields: Partial<Outcome>): void => {
       if (settled) return;
       settled = true;
@@ -69,7 +73,7 @@ export function send(target: Target, spec: RequestSpec, timeoutMs: number): Prom
     };
     const failed = (error: unknown): void =>
       finish({ error: timedOut ? 'timeout' : ((error as NodeJS.ErrnoException).code ?? String(error)) });
-    let req: ReturnType<typeof request>;
+    let req: ReturnType<typeof request> | undefined;
     try {
       req = request({
         host: '127.0.0.1',
@@ -88,10 +92,6 @@ export function send(target: Target, spec: RequestSpec, timeoutMs: number): Prom
       finish({ error: `client-refused: ${(error as Error).message}` });
       return;
     }
-    const timer = setTimeout(() => {
-      timedOut = true;
-      req.destroy(new Error('client timeout'));
-    }, timeoutMs);
     req.on('error', failed);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
