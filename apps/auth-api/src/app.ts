@@ -37,6 +37,11 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(requestLog(logger, metrics));
+  // While draining for shutdown, each answer closes its connection, so keep-alive clients let go.
+  app.use((_req, res, next) => {
+    if (deps.lifecycle.draining) res.setHeader('Connection', 'close');
+    next();
+  });
 
   const countLogin: RequestHandler = (_req, res, next) => {
     res.on('finish', () => metrics.logins.inc({ code: (res.locals['code'] as string | undefined) ?? 'ok' }));

@@ -81,6 +81,12 @@ describe('POST /api/v1/auth/token-services', () => {
     expect((await h.login('pat', 'pat')).status).toBe(401);
   });
 
+  it('401 invalid_credentials for credentials longer than TACACS+ can carry (255 bytes), not a 500', async () => {
+    const res = await h.login('alice', 'p'.repeat(256));
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'invalid_credentials' });
+  });
+
   it('403 insufficient_privilege for an authenticated user below REQUIRED_PRIV_LVL', async () => {
     const res = await h.login('bob', 'bob-pw');
     expect(res.status).toBe(403);

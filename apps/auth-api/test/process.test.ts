@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TacacsServer } from '@sessiond/tacacs-plus';
@@ -76,6 +77,33 @@ describe('the auth-api process', () => {
     } finally {
       tacacs.setFault(undefined);
       api.child.kill('SIGKILL');
+    }
+  });
+
+  it('answers a request head over 16 KiB with a problem+json 400, not a bare 431', async () => {
+    const settings = await env();
+    const api = await startApi(settings);
+    try {
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: Number(settings['PORT']) }, () => {
+          socket.write(
+            `GET /api/v1/auth/token-services HTTP/1.1\r\nHost: x\r\nX-auth-token: ${'a'.repeat(17_000)}\r\n\r\n`,
+          );
+        });
+        let data = '';
+        socket.setEncoding('utf8').on('data', (chunk: string) => (data += chunk));
+        socket.on('end', () => resolve(data));
+        socket.on('error', reject);
+      });
+      expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(reply).toContain('Content-Type: application/problem+json');
+      expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4))).toMatchObject({
+        code: 'invalid_request',
+        status: 400,
+      });
+    } finally {
+      api.child.kill('SIGTERM');
+      await api.exited;
     }
   });
 

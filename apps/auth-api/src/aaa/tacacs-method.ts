@@ -1,4 +1,4 @@
-import { TacacsClient, type TacacsClientEvent } from '@sessiond/tacacs-plus';
+import { TacacsClient, TacacsFieldTooLongError, type TacacsClientEvent } from '@sessiond/tacacs-plus';
 import type { Config } from '../config';
 import type { Metrics } from '../metrics';
 import type { AaaMethod, AaaOutcome, AaaRequest, AaaSourceState, UnavailableStatus } from './types';
@@ -45,7 +45,18 @@ export class TacacsMethod implements AaaMethod {
     });
   }
 
-  async authenticate({ username, password, remAddr, signal }: AaaRequest): Promise<AaaOutcome> {
+  async authenticate(request: AaaRequest): Promise<AaaOutcome> {
+    try {
+      return await this.exchange(request);
+    } catch (error) {
+      // TACACS+ fields hold at most 255 bytes (RFC 8907 §5.1): no user of the server can have
+      // credentials that long, so they are refused like any other wrong password.
+      if (error instanceof TacacsFieldTooLongError) return { kind: 'reject', method: 'tacacs+' };
+      throw error;
+    }
+  }
+
+  private async exchange({ username, password, remAddr, signal }: AaaRequest): Promise<AaaOutcome> {
     const { authType, authorization } = this.config.tacacs;
     const authen = await this.client.authenticate({
       username,
