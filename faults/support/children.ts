@@ -1,20 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 
-// Every process a case starts is killed when the test process exits, even when a case failed before
-// its teardown or jest was interrupted: no stray auth-api or TACACS+ server outlives the suite.
-const live = new Set<ChildProcess>();
-let hooked = false;
-
-export function track(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (!hooked) {
-    hooked = true;
-    process.once('exit', () => {
-      for (const proc of live) proc.kill('SIGKILL');
-    });
-  }
-}
+// Every process a case starts is killed when the test process exits (test-utils' `track`), even when
+// a case failed before its teardown: no stray auth-api or TACACS+ server outlives the suite.
+export { track } from '@sessiond/test-utils';
 
 /** Resolves with the exit code and signal once `child` has exited (at once if it already has). */
 export function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

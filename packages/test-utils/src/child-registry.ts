@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 const live = new Set<ChildProcess>();
 let hooked = false;
 
+/** Kills `child` when this process exits, if it is still running then. */
 export function track(child: ChildProcess): void {
   live.add(child);
   child.once('exit', () => live.delete(child));

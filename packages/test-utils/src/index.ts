@@ -1,4 +1,5 @@
 export { MissingBinaryError, findBinary } from './binaries';
+export { track } from './child-registry';
 export { freePort } from './free-port';
 export { uniqueKeyPrefix } from './key-prefix';
 export { ping } from './ping';
