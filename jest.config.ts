@@ -24,7 +24,8 @@ const projects: NonNullable<Config['projects']> = workspaceDirs
       '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, dir, 'tsconfig.json'), diagnostics: false }],
     },
     moduleNameMapper: {
-      '^@sessiond/(session-store|tacacs-plus|test-utils|client|protocol)$': '<rootDir>/../../packages/$1/src/index.ts',
+      '^@sessiond/(session-store|tacacs-plus|test-utils|client|protocol)$':
+        '<rootDir>/../../packages/$1/src/index.ts',
     },
   }));
 
@@ -39,7 +40,8 @@ if (existsSync(join(__dirname, 'test'))) {
       '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, 'test', 'tsconfig.json'), diagnostics: false }],
     },
     moduleNameMapper: {
-      '^@sessiond/(session-store|tacacs-plus|test-utils|client|protocol)$': '<rootDir>/packages/$1/src/index.ts',
+      '^@sessiond/(session-store|tacacs-plus|test-utils|client|protocol)$':
+        '<rootDir>/packages/$1/src/index.ts',
     },
   });
 }

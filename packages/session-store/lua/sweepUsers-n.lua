@@ -1,5 +1,5 @@
 --[[
-sweepUsers-n: sweepUser-4 for a group of users of one bucket in one call (the sweeper's hot path:
+sweepUsers-n: sweeps a group of users of one bucket in one call (the sweeper's hot path:
 one script per group instead of one per user). For each user it removes the expired sessions and
 due tombstones, reporting each expired session exactly once (a session is reported by the call
 that deletes its record, and scripts run one at a time, so any number of sweepers can share a

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cluster, Redis, RedisValue, Result } from 'ioredis';
 
-/** Lua scripts live in ../lua as `camelName-<numKeys>.lua`; `-- @include "x"` inlines lua/includes/x.lua. */
+/**
+ * Lua scripts live in ../lua as `camelName-<numKeys>.lua`, or `camelName-n.lua` for a script whose
+ * key count varies (the caller passes it first); `-- @include "x"` inlines lua/includes/x.lua.
+ */
 const LUA_DIR = join(__dirname, '..', 'lua');
 
 export const SCRIPT_FILES = {
@@ -12,9 +15,9 @@ export const SCRIPT_FILES = {
   sessiondListSessions: 'listSessions-1.lua',
   sessiondRevokeSession: 'revokeSession-4.lua',
   sessiondRevokeAllSessions: 'revokeAllSessions-4.lua',
-  sessiondDueUsers: 'dueUsers-1.lua',
   sessiondCountDue: 'countDue-1.lua',
-  sessiondSweepUser: 'sweepUser-4.lua',
+  sessiondDueInBucket: 'dueInBucket-n.lua',
+  sessiondSweepUsers: 'sweepUsers-n.lua',
 } as const;
 
 export type ScriptName = keyof typeof SCRIPT_FILES;
@@ -30,25 +33,29 @@ declare module 'ioredis' {
     sessiondListSessions(...args: RedisValue[]): Result<unknown, Context>;
     sessiondRevokeSession(...args: RedisValue[]): Result<unknown, Context>;
     sessiondRevokeAllSessions(...args: RedisValue[]): Result<unknown, Context>;
-    sessiondDueUsers(...args: RedisValue[]): Result<unknown, Context>;
     sessiondCountDue(...args: RedisValue[]): Result<unknown, Context>;
-    sessiondSweepUser(...args: RedisValue[]): Result<unknown, Context>;
+    sessiondDueInBucket(numKeys: number, ...args: RedisValue[]): Result<unknown, Context>;
+    sessiondSweepUsers(numKeys: number, ...args: RedisValue[]): Result<unknown, Context>;
   }
 }
 
-let cache: Map<ScriptName, { lua: string; numberOfKeys: number }> | undefined;
+interface LoadedScript {
+  readonly lua: string;
+  /** Undefined for a variable key count (`-n.lua`): the caller passes it first. */
+  readonly numberOfKeys: number | undefined;
+}
+
+let cache: Map<ScriptName, LoadedScript> | undefined;
 
 /** Reads every script once per process, expanding includes. */
-export function loadScripts(): ReadonlyMap<ScriptName, { lua: string; numberOfKeys: number }> {
+export function loadScripts(): ReadonlyMap<ScriptName, LoadedScript> {
   if (cache !== undefined) return cache;
-  const loaded = new Map<ScriptName, { lua: string; numberOfKeys: number }>();
+  const loaded = new Map<ScriptName, LoadedScript>();
   for (const [name, file] of Object.entries(SCRIPT_FILES) as [ScriptName, string][]) {
-    const keys = /-(\d+)\.lua$/.exec(file)?.[1];
-    if (keys === undefined) throw new Error(`script file ${file} does not end in -<numKeys>.lua`);
-    loaded.set(name, {
-      lua: expandIncludes(readFileSync(join(LUA_DIR, file), 'utf8')),
-      numberOfKeys: Number(keys),
-    });
+    const keys = /-(\d+|n)\.lua$/.exec(file)?.[1];
+    if (keys === undefined) throw new Error(`script file ${file} does not end in -<numKeys>.lua or -n.lua`);
+    const lua = expandIncludes(readFileSync(join(LUA_DIR, file), 'utf8'));
+    loaded.set(name, { lua, numberOfKeys: keys === 'n' ? undefined : Number(keys) });
   }
   cache = loaded;
   return loaded;
@@ -67,7 +74,7 @@ function expandIncludes(source: string): string {
 export function defineScripts(redis: Redis | Cluster): void {
   for (const [name, { lua, numberOfKeys }] of loadScripts()) {
     if (typeof (redis as unknown as Record<string, ScriptCommand | undefined>)[name] !== 'function') {
-      redis.defineCommand(name, { lua, numberOfKeys });
+      redis.defineCommand(name, numberOfKeys === undefined ? { lua } : { lua, numberOfKeys });
     }
   }
 }

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Cluster, Redis, RedisValue, Result } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { decodeDescriptor } from './descriptor';
 import { StoreReplyError } from './errors';
 import { TAG_LENGTH, sessionRef } from './identifiers';
@@ -33,7 +31,6 @@ export async function sweepBucket(
   run: Runner,
 ): Promise<SweepResult> {
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError('batch must be a positive integer');
-  defineSweepScripts(redis);
   const cap = now === undefined ? -1 : Math.max(0, Math.floor(now));
   const shards = bucketIndexKeys(options.keyPrefix, bucket, options.indexShards);
   const first = Math.floor(Math.random() * shards.length);
@@ -97,37 +94,4 @@ function expiredSession(sessionId: string, username: string, reply: Reply): Expi
   const reason = reply.string() === 'lifetime' ? 'lifetime' : 'idle';
   const expiredAtMs = reply.number();
   return { ...session, reason, expiredAtMs, durationMs: expiredAtMs - session.createdAtMs };
-}
-
-// The sweep scripts take a variable number of keys (the bucket's index shards; three per swept
-// user), so they are registered here with the key count passed on each call, not in scripts.ts's
-// fixed-count table. Files: lua/<name>-n.lua, with `-- @include "x"` inlining lua/includes/x.lua.
-const LUA_DIR = join(__dirname, '..', 'lua');
-const SWEEP_SCRIPTS = {
-  sessiondDueInBucket: 'dueInBucket-n.lua',
-  sessiondSweepUsers: 'sweepUsers-n.lua',
-} as const;
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    sessiondDueInBucket(numKeys: number, ...args: RedisValue[]): Result<unknown, Context>;
-    sessiondSweepUsers(numKeys: number, ...args: RedisValue[]): Result<unknown, Context>;
-  }
-}
-
-let sources: Map<string, string> | undefined;
-const defined = new WeakSet<Redis | Cluster>();
-
-function defineSweepScripts(redis: Redis | Cluster): void {
-  if (defined.has(redis)) return;
-  sources ??= new Map(
-    Object.entries(SWEEP_SCRIPTS).map(([name, file]) => [
-      name,
-      readFileSync(join(LUA_DIR, file), 'utf8').replace(/^-- @include "([a-z-]+)"$/gm, (_, include: string) =>
-        readFileSync(join(LUA_DIR, 'includes', `${include}.lua`), 'utf8'),
-      ),
-    ]),
-  );
-  for (const [name, lua] of sources) redis.defineCommand(name, { lua });
-  defined.add(redis);
 }
