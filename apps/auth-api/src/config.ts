@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { deepFreeze, envBool, envHostPorts, envInt, parseEnv, sessionStoreEnv } from '@sessiond/env-config';
 import { z } from 'zod';
 
 /** The auth-api's configuration: read from the environment here and nowhere else (style.md rule 9). */
@@ -57,36 +58,8 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET_VARIABLES = new Set(['TACACS_SECRET']);
-
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d+$/, `must be an integer from ${min} to ${max}`)
-    .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-const bool = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }))
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const hostPorts = z
-  .string()
-  .trim()
-  .transform((value, ctx) => {
-    const nodes = value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== '')
-      .map(parseHostPort);
-    if (nodes.length === 0 || nodes.some((n) => n === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'must be host:port[,host:port…] with ports 1-65535' });
-      return z.NEVER;
-    }
-    return nodes as { host: string; port: number }[];
-  });
+// REDIS_URL may carry a password.
+const SECRET_VARIABLES = new Set(['TACACS_SECRET', 'REDIS_URL']);
 const optionalText = z
   .string()
   .trim()
@@ -94,7 +67,7 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v));
 
 const schema = z.object({
-  PORT: int(0, 65_535).default(8080),
+  PORT: envInt(0, 65_535).default(8080),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   TLS_CERT_FILE: optionalText,
   TLS_KEY_FILE: optionalText,
@@ -102,63 +75,40 @@ const schema = z.object({
   PUBLIC_BASE_URL: optionalText.pipe(
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   ),
-  REDIS_URL: z
-    .string()
-    .trim()
-    .default('redis://127.0.0.1:6379')
-    .pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
-  REDIS_CLUSTER_NODES: hostPorts.optional(),
-  REDIS_KEY_PREFIX: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'use 1-64 of A-Z a-z 0-9 : _ . -')
-    .default('sessiond'),
-  SESSION_STORE_BUCKETS: int(1, 1296).default(64),
-  SESSION_STORE_INDEX_SHARDS: int(1, 1024).default(32),
-  SESSION_IDLE_TIMEOUT_S: int(1, 31_536_000).default(900),
-  SESSION_MAX_LIFETIME_S: int(1, 31_536_000).default(28_800),
-  SESSION_LIMIT_PER_USER: int(0, 100_000).default(5),
+  ...sessionStoreEnv,
+  SESSION_IDLE_TIMEOUT_S: envInt(1, 31_536_000).default(900),
+  SESSION_MAX_LIFETIME_S: envInt(1, 31_536_000).default(28_800),
+  SESSION_LIMIT_PER_USER: envInt(0, 100_000).default(5),
   SESSION_LIMIT_POLICY: z
     .enum(['reject', 'evict-oldest'], { error: "must be 'reject' or 'evict-oldest'" })
     .default('reject'),
   AAA_METHODS: z.string().trim().default('tacacs,local'),
-  AAA_TIMEOUT_MS: int(1, 600_000).default(5000),
-  AAA_RETRIES: int(0, 10).default(1),
-  AAA_DEADLINE_MS: int(1, 3_600_000).default(15_000),
-  TACACS_SERVERS: hostPorts.optional(),
+  AAA_TIMEOUT_MS: envInt(1, 600_000).default(5000),
+  AAA_RETRIES: envInt(0, 10).default(1),
+  AAA_DEADLINE_MS: envInt(1, 3_600_000).default(15_000),
+  TACACS_SERVERS: envHostPorts.optional(),
   TACACS_SECRET: z.string().optional(),
   TACACS_AUTH_TYPE: z
     .enum(['pap', 'ascii', 'chap'], { error: "must be 'pap', 'ascii' or 'chap'" })
     .default('pap'),
-  TACACS_AUTHORIZATION: bool.default(true),
-  TACACS_ACCOUNTING: bool.default(false),
-  TACACS_SINGLE_CONNECT: bool.default(false),
-  TACACS_HOLD_DOWN_MS: int(0, 3_600_000).default(30_000),
-  REQUIRED_PRIV_LVL: int(0, 15).default(15),
+  TACACS_AUTHORIZATION: envBool.default(true),
+  TACACS_ACCOUNTING: envBool.default(false),
+  TACACS_SINGLE_CONNECT: envBool.default(false),
+  TACACS_HOLD_DOWN_MS: envInt(0, 3_600_000).default(30_000),
+  REQUIRED_PRIV_LVL: envInt(0, 15).default(15),
   LOCAL_USERS_FILE: optionalText,
-  LOCAL_HASH_CONCURRENCY: int(1, 256).default(Math.max(1, Math.floor(availableParallelism() / 2))),
-  LOGIN_MAX_FAILURES: int(0, 1_000_000).default(10),
-  LOGIN_FAILURE_WINDOW_S: int(1, 31_536_000).default(900),
+  LOCAL_HASH_CONCURRENCY: envInt(1, 256).default(Math.max(1, Math.floor(availableParallelism() / 2))),
+  LOGIN_MAX_FAILURES: envInt(0, 1_000_000).default(10),
+  LOGIN_FAILURE_WINDOW_S: envInt(1, 31_536_000).default(900),
   INTROSPECTION_CLIENTS_FILE: optionalText,
   ADMIN_USERS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  SHUTDOWN_TIMEOUT_MS: envInt(100, 600_000).default(10_000),
 });
 
 /** Reads and checks the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => key in schema.shape && value !== ''),
-  );
-  const parsed = schema.safeParse(present);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? '?');
-        const got =
-          SECRET_VARIABLES.has(name) || present[name] === undefined ? '' : ` (got '${present[name]}')`;
-        return `${name}: ${issue.message}${got}`;
-      });
+  const { data, present, problems } = parseEnv(schema, env, SECRET_VARIABLES);
   // Rules across variables are checked on the raw values too, so one message lists every problem.
   const methods = (present['AAA_METHODS'] ?? 'tacacs,local')
     .split(',')
@@ -197,8 +147,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       `TRUST_PROXY: must be true, false, a hop count or a list of addresses/subnets (got '${present['TRUST_PROXY'] ?? ''}')`,
     );
   }
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
-  const e = parsed.data;
+  if (data === undefined || problems.length > 0) throw new ConfigError(problems);
+  const e = data;
 
   return deepFreeze({
     port: e.PORT,
@@ -250,13 +200,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   });
 }
 
-function parseHostPort(entry: string): { host: string; port: number } | undefined {
-  const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(entry);
-  const port = Number(match?.[2]);
-  if (match?.[1] === undefined || !Number.isInteger(port) || port < 1 || port > 65_535) return undefined;
-  return { host: match[1], port };
-}
-
 /** Express's trust-proxy setting: a boolean, a hop count, or addresses, subnets and proxy-addr names. */
 function parseTrustProxy(value: string): boolean | number | string | undefined {
   const v = value.toLowerCase();
@@ -273,12 +216,4 @@ function parseTrustProxy(value: string): boolean | number | string | undefined {
     );
   });
   return valid ? value : undefined;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

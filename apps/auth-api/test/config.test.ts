@@ -60,6 +60,12 @@ describe('loadConfig', () => {
     expect(message).not.toContain('do-not-print-me');
   });
 
+  it('never echoes REDIS_URL, which may carry a password', () => {
+    expect(() => loadConfig({ ...base, REDIS_URL: 'http://sessiond:hunter2@redis:6379' })).toThrow(
+      /^(?![\s\S]*hunter2)[\s\S]*REDIS_URL/,
+    );
+  });
+
   it.each([
     [{ AAA_METHODS: 'tacacs' }, 'TACACS_SERVERS'],
     [{ AAA_METHODS: 'tacacs', TACACS_SERVERS: 'h:49' }, 'TACACS_SECRET'],

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** An integer variable within [min, max]. */
+export function envInt(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, `must be an integer from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
+/** true / false (also 1 / 0, yes / no, any case). */
+export const envBool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }))
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** `host:port[,host:port…]`; IPv6 hosts in brackets. */
+export const envHostPorts = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const nodes = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '')
+      .map(parseHostPort);
+    if (nodes.length === 0 || nodes.some((n) => n === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'must be host:port[,host:port…] with ports 1-65535' });
+      return z.NEVER;
+    }
+    return nodes as HostPort[];
+  });
+
+export function parseHostPort(entry: string): HostPort | undefined {
+  const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(entry);
+  const port = Number(match?.[2]);
+  if (match?.[1] === undefined || !Number.isInteger(port) || port < 1 || port > 65_535) return undefined;
+  return { host: match[1], port };
+}
+
+/**
+ * The variables through which auth-api and the sweeper reach the same session store: both read
+ * them with this one definition, so names, defaults and limits cannot drift apart.
+ */
+export const sessionStoreEnv = {
+  REDIS_URL: z
+    .string()
+    .trim()
+    .default('redis://127.0.0.1:6379')
+    .pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
+  REDIS_CLUSTER_NODES: envHostPorts.optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'use 1-64 of A-Z a-z 0-9 : _ . -')
+    .default('sessiond'),
+  SESSION_STORE_BUCKETS: envInt(1, 1296).default(64),
+  SESSION_STORE_INDEX_SHARDS: envInt(1, 1024).default(32),
+};
