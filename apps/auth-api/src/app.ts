@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import type { SessionStore } from '@sessiond/session-store';
 import type { Accounting } from './aaa/accounting';
@@ -7,15 +8,17 @@ import type { LoginThrottle } from './auth/login-throttle';
 import type { Config } from './config';
 import { TOKEN_SERVICES_PATH } from './http/cisco';
 import { errorHandler, notFound } from './http/error-handler';
-import { requestLog } from './http/request-log';
+import type { TrustProxy } from './http/request-base';
+import { contextOf } from './http/request-context';
+import { trackRequest } from './http/request-tracking';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { OPENAPI_DOCUMENT } from './openapi/document';
-import { adminRouter } from './routes/admin';
-import { introspectRouter } from './routes/introspect';
+import { adminRoutes } from './routes/admin';
+import { fastRoutes } from './routes/fast-routes';
 import { loginHandlers } from './routes/login';
-import { opsRouter, type Lifecycle } from './routes/ops';
-import { tokenServicesRouter } from './routes/token-services';
+import { opsRoutes, type Lifecycle } from './routes/ops';
+import { tokenServicesRoutes } from './routes/token-services';
 
 export interface AppDeps {
   readonly config: Config;
@@ -29,33 +32,50 @@ export interface AppDeps {
   readonly lifecycle: Lifecycle;
 }
 
-/** The HTTP application (no listening: main.ts owns the server, tests use supertest). */
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The service's request handler (no listening: main.ts owns the server, tests use supertest):
+ * the two token validations on node:http (routes/fast-routes.ts), every other route on Express.
+ */
+export function createHandler(deps: AppDeps): Handler {
+  const app = createApp(deps);
+  const fast = fastRoutes({ ...deps, trust: trustOf(app) });
+  return (req, res) => {
+    if (!fast(req, res)) app(req, res);
+  };
+}
+
+/** The Express application: login (passport), the other token routes, admin, operations. */
 export function createApp(deps: AppDeps): Express {
   const { config, store, metrics, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
-  app.use(requestLog(logger, metrics));
-  // While draining for shutdown, each answer closes its connection, so keep-alive clients let go.
-  app.use((_req, res, next) => {
-    if (deps.lifecycle.draining) res.setHeader('Connection', 'close');
+  const trust = trustOf(app);
+  app.use((req, res, next) => {
+    trackRequest(req, res, deps, () => (req.route as { path?: string } | undefined)?.path ?? 'unmatched');
     next();
   });
 
   const countLogin: RequestHandler = (_req, res, next) => {
-    res.on('finish', () => metrics.logins.inc({ code: (res.locals['code'] as string | undefined) ?? 'ok' }));
+    res.on('finish', () => metrics.logins.inc({ code: contextOf(res).code ?? 'ok' }));
     next();
   };
-  app.post(TOKEN_SERVICES_PATH, countLogin, ...loginHandlers(deps));
-  app.use(tokenServicesRouter(deps));
-  app.use(introspectRouter({ store, clients: deps.introspectionClients, metrics }));
-  app.use(adminRouter(deps));
-  app.use(opsRouter({ store, aaa: deps.aaa, metrics, lifecycle: deps.lifecycle }));
+  app.post(TOKEN_SERVICES_PATH, countLogin, ...loginHandlers({ ...deps, trust }));
+  tokenServicesRoutes(app, { ...deps, trust });
+  adminRoutes(app, { ...deps, trust });
+  opsRoutes(app, { store, aaa: deps.aaa, metrics, lifecycle: deps.lifecycle });
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(OPENAPI_DOCUMENT);
   });
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** Express's compiled TRUST_PROXY function, shared with the routes served outside Express. */
+function trustOf(app: Express): TrustProxy {
+  return app.get('trust proxy fn') as TrustProxy;
 }

@@ -1,5 +1,5 @@
 import { waitUntilReady } from '@sessiond/session-store';
-import { createApp } from './app';
+import { createHandler } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { addressOf, drain, listen } from './server';
@@ -22,8 +22,8 @@ async function main(): Promise<void> {
     () => true,
     () => false,
   );
-  const app = createApp(services);
-  const server = await listen(app, config);
+  const handler = createHandler(services);
+  const server = await listen(handler, config);
   logger.info(
     {
       address: addressOf(server),

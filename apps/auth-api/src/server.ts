@@ -2,18 +2,18 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Express } from 'express';
 import { problemBody } from '@sessiond/protocol';
+import type { Handler } from './app';
 import type { Config } from './config';
 
 /** Listens with HTTPS when TLS_CERT_FILE and TLS_KEY_FILE are set (the seed's API is HTTPS-only), else HTTP. */
-export function listen(app: Express, config: Config): Promise<Server> {
+export function listen(handler: Handler, config: Config): Promise<Server> {
   const server = config.tls
     ? createHttpsServer(
         { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
-        app,
+        handler,
       )
-    : createHttpServer(app);
+    : createHttpServer(handler);
   // Slowloris guard: a client gets this long to send its headers.
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;

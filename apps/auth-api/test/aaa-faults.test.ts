@@ -11,7 +11,7 @@ async function withHarness(
   const h = await startHarness(options);
   try {
     await run(h);
-    expectResponsesMatchOpenApi(h);
+    await expectResponsesMatchOpenApi(h);
   } finally {
     await h.close();
   }

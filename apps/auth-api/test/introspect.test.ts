@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  expectResponsesMatchOpenApi(h);
+  await expectResponsesMatchOpenApi(h);
   await h.close();
   await stopSharedRedis();
 });

@@ -17,7 +17,7 @@ describe('POST /api/v1/auth/token-services', () => {
     h = await startHarness();
   });
   afterAll(async () => {
-    expectResponsesMatchOpenApi(h);
+    await expectResponsesMatchOpenApi(h);
     await h.close();
   });
 
@@ -140,7 +140,7 @@ describe('session limit', () => {
       // A limit denial is not a failed login: the throttle never sees it.
       for (let i = 0; i < 12; i += 1)
         expect((await hh.login('alice', 'alice-pw')).body).toMatchObject({ code: 'session_limit_reached' });
-      expectResponsesMatchOpenApi(hh);
+      await expectResponsesMatchOpenApi(hh);
     } finally {
       await hh.close();
     }
@@ -161,7 +161,7 @@ describe('session limit', () => {
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="sessiond", error="invalid_token"');
       expect(res.body).toMatchObject({ code: 'session_evicted' });
-      expectResponsesMatchOpenApi(hh);
+      await expectResponsesMatchOpenApi(hh);
     } finally {
       await hh.close();
     }
@@ -184,7 +184,7 @@ describe('login throttle', () => {
       expect(hh.tacacs[0]?.stats().requests.authentication).toBe(asked);
       // Per user and address: another user from the same address is not throttled.
       expect((await hh.login('admin', 'admin-pw')).status).toBe(200);
-      expectResponsesMatchOpenApi(hh);
+      await expectResponsesMatchOpenApi(hh);
     } finally {
       await hh.close();
     }

@@ -8,6 +8,7 @@ import {
 } from './support/harness';
 import { documentedRoutes, servedRoutes } from './support/openapi-check';
 import { createApp } from '../src/app';
+import { FAST_ROUTES } from '../src/routes/fast-routes';
 
 let h: Harness;
 
@@ -16,7 +17,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  expectResponsesMatchOpenApi(h);
+  await expectResponsesMatchOpenApi(h);
   await h.close();
   await stopSharedRedis();
 });
@@ -75,7 +76,8 @@ describe('OpenAPI 3.1 document', () => {
 
   it('documents every route the app serves, and nothing it does not', () => {
     const app = createApp(h.services) as unknown as { router: { stack: unknown[] } };
-    expect(servedRoutes(app).sort()).toEqual(documentedRoutes().sort());
+    const served = [...servedRoutes(app), ...FAST_ROUTES.map((r) => `${r.method} ${r.path}`)];
+    expect(served.sort()).toEqual(documentedRoutes().sort());
   });
 });
 

@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  expectResponsesMatchOpenApi(h);
+  await expectResponsesMatchOpenApi(h);
   await h.close();
 });
 

@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  expectResponsesMatchOpenApi(h);
+  await expectResponsesMatchOpenApi(h);
   await h.close();
   await stopSharedRedis();
 });
@@ -155,7 +155,7 @@ describe('lifetime', () => {
       const res = await hh.http().get(TOKENS).set('X-auth-token', token);
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ code: 'session_lifetime_exceeded' });
-      expectResponsesMatchOpenApi(hh);
+      await expectResponsesMatchOpenApi(hh);
     } finally {
       await hh.close();
     }

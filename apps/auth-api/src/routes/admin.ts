@@ -1,9 +1,9 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import type { IRouter, Request, RequestHandler } from 'express';
 import type { SessionStore } from '@sessiond/session-store';
 import type { Accounting } from '../aaa/accounting';
 import { currentSession, requireSession } from '../auth/require-session';
 import type { Config } from '../config';
-import { baseUrl } from '../http/base-url';
+import { baseUrlOf, type TrustProxy } from '../http/request-base';
 import { sessionItem } from '../http/cisco';
 import { ProblemError } from '../http/problem-error';
 import type { Metrics } from '../metrics';
@@ -12,15 +12,12 @@ import { noStore } from './token-services';
 export const USERS_SESSIONS_PATH = '/api/v1/auth/users/:username/sessions';
 
 /** Admin routes (ADMIN_USERS): any user's sessions, listed or revoked. */
-export function adminRouter(deps: {
-  config: Config;
-  store: SessionStore;
-  accounting: Accounting;
-  metrics: Metrics;
-}): Router {
+export function adminRoutes(
+  router: IRouter,
+  deps: { config: Config; store: SessionStore; accounting: Accounting; metrics: Metrics; trust: TrustProxy },
+): void {
   const { config, store, accounting } = deps;
   const admins = new Set(config.adminUsers);
-  const router = Router();
   const requireAdmin: RequestHandler = (_req, res, next) => {
     if (!admins.has(currentSession(res).session.username)) {
       throw new ProblemError('forbidden', 'this route is for the users listed in ADMIN_USERS');
@@ -31,7 +28,7 @@ export function adminRouter(deps: {
 
   router.get(USERS_SESSIONS_PATH, ...auth, async (req: Request<{ username: string }>, res) => {
     const sessions = await store.listByUser(req.params.username);
-    const base = baseUrl(req, config.publicBaseUrl);
+    const base = baseUrlOf(req, deps.trust, config.publicBaseUrl);
     const current = currentSession(res);
     noStore(res).json({
       kind: 'collection#auth-token',
@@ -44,6 +41,4 @@ export function adminRouter(deps: {
     for (const session of revoked) accounting.stop(session, 'admin');
     res.status(200).json({ revoked: revoked.length });
   });
-
-  return router;
 }

@@ -7,7 +7,8 @@ import type { AaaOutcome } from '../aaa/types';
 import { StrictBasicStrategy, type BasicFailure } from '../auth/strict-basic-strategy';
 import type { LoginThrottle } from '../auth/login-throttle';
 import type { Config } from '../config';
-import { baseUrl } from '../http/base-url';
+import { baseUrlOf, type TrustProxy } from '../http/request-base';
+import { contextOf } from '../http/request-context';
 import { sessionItem, tokenBody } from '../http/cisco';
 import { clientAddress } from '../http/client-address';
 import { ProblemError, retryAfterSeconds } from '../http/problem-error';
@@ -20,6 +21,7 @@ export interface LoginDeps {
   readonly throttle: LoginThrottle;
   readonly accounting: Accounting;
   readonly metrics: Metrics;
+  readonly trust: TrustProxy;
 }
 
 type AaaPass = Extract<AaaOutcome, { kind: 'pass' }> & { readonly username: string };
@@ -63,7 +65,7 @@ export function loginHandlers(deps: LoginDeps): RequestHandler[] {
     authenticateBasic,
     (req, res) =>
       createSession(deps, req, res.locals['aaa'] as AaaPass).then((body) => {
-        res.locals['sessionId'] = body['session-id'];
+        contextOf(res).sessionId = String(body['session-id']);
         res
           .status(200)
           .set({ Location: String(body['link']), 'Cache-Control': 'no-store' })
@@ -151,7 +153,7 @@ async function createSession(deps: LoginDeps, req: Request, user: AaaPass): Prom
       { priv_lvl: user.privLvl, required_priv_lvl: config.requiredPrivLvl },
     );
   }
-  const base = baseUrl(req, config.publicBaseUrl);
+  const base = baseUrlOf(req, deps.trust, config.publicBaseUrl);
   try {
     const created = await store.create(
       {

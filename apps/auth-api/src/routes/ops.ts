@@ -1,6 +1,7 @@
-import { Router } from 'express';
+import type { IRouter } from 'express';
 import type { SessionStore } from '@sessiond/session-store';
 import type { AaaChain } from '../aaa/chain';
+import { contextOf } from '../http/request-context';
 import type { Metrics } from '../metrics';
 
 export const READY_REDIS_TIMEOUT_MS = 250;
@@ -11,14 +12,16 @@ export interface Lifecycle {
 }
 
 /** /healthz (the process runs), /readyz (Redis answers within 250 ms; AAA state reported), /metrics. */
-export function opsRouter(deps: {
-  store: SessionStore;
-  aaa: AaaChain;
-  metrics: Metrics;
-  lifecycle: Lifecycle;
-}): Router {
+export function opsRoutes(
+  router: IRouter,
+  deps: {
+    store: SessionStore;
+    aaa: AaaChain;
+    metrics: Metrics;
+    lifecycle: Lifecycle;
+  },
+): void {
   const { store, aaa, metrics, lifecycle } = deps;
-  const router = Router();
 
   router.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
@@ -33,7 +36,7 @@ export function opsRouter(deps: {
       redis = { status: 'down', detail: (error as Error).message };
     }
     const ready = redis['status'] === 'up' && !lifecycle.draining;
-    if (!ready) res.locals['code'] = 'not_ready';
+    if (!ready) contextOf(res).code = 'not_ready';
     res
       .status(ready ? 200 : 503)
       .set('Cache-Control', 'no-store')
@@ -47,6 +50,4 @@ export function opsRouter(deps: {
   router.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-
-  return router;
 }

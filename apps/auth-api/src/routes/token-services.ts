@@ -1,9 +1,9 @@
-import { Router, type Request, type Response } from 'express';
-import { sameUser, type SessionDescriptor, type SessionStore } from '@sessiond/session-store';
+import type { IRouter, Request, Response } from 'express';
+import { sameUser, type SessionStore } from '@sessiond/session-store';
 import type { Accounting } from '../aaa/accounting';
 import { currentSession, requireSession } from '../auth/require-session';
 import type { Config } from '../config';
-import { baseUrl } from '../http/base-url';
+import { baseUrlOf, type TrustProxy } from '../http/request-base';
 import { TOKEN_SERVICES_PATH, sessionItem } from '../http/cisco';
 import { ProblemError } from '../http/problem-error';
 import type { Metrics } from '../metrics';
@@ -13,40 +13,29 @@ export interface TokenRouteDeps {
   readonly store: SessionStore;
   readonly accounting: Accounting;
   readonly metrics: Metrics;
+  readonly trust: TrustProxy;
 }
 
 const notFound = (): ProblemError =>
   new ProblemError('session_not_found', 'no live session with this id belongs to you');
 
 /**
- * The token routes of the Cisco API: list, read and delete the caller's sessions. Reading the
- * caller's own current session costs just the validation (one Redis round trip).
+ * The token routes of the Cisco API served by Express: list and delete the caller's sessions.
+ * Reading one session (the hot path) is in fast-routes.ts.
  */
-export function tokenServicesRouter(deps: TokenRouteDeps): Router {
+export function tokenServicesRoutes(router: IRouter, deps: TokenRouteDeps): void {
   const { config, store, accounting } = deps;
   const admins = new Set(config.adminUsers);
-  const router = Router();
   const auth = requireSession(store, deps.metrics);
 
   router.get(TOKEN_SERVICES_PATH, auth, async (req, res) => {
     const current = currentSession(res);
     const sessions = await store.listByUser(current.session.username);
-    const base = baseUrl(req, config.publicBaseUrl);
+    const base = baseUrlOf(req, deps.trust, config.publicBaseUrl);
     noStore(res).json({
       kind: 'collection#auth-token',
       items: sessions.map((s) => sessionItem(s, base, current)),
     });
-  });
-
-  router.get(`${TOKEN_SERVICES_PATH}/:sessionId`, auth, async (req: Request<{ sessionId: string }>, res) => {
-    const current = currentSession(res);
-    const { sessionId } = req.params;
-    let session: SessionDescriptor | undefined = current.session;
-    if (sessionId !== current.session.sessionId) {
-      session = sameUser(sessionId, current.session.sessionId) ? await store.get(sessionId) : undefined;
-    }
-    if (session === undefined) throw notFound();
-    noStore(res).json(sessionItem(session, baseUrl(req, config.publicBaseUrl), current));
   });
 
   router.delete(
@@ -70,8 +59,6 @@ export function tokenServicesRouter(deps: TokenRouteDeps): Router {
     for (const session of revoked) accounting.stop(session, 'logout');
     res.status(200).json({ revoked: revoked.length });
   });
-
-  return router;
 }
 
 export function noStore(res: Response): Response {

@@ -3,11 +3,12 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import express, { type Express } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
 import { TacacsServer, hashPassword, type TacacsFault } from '@sessiond/tacacs-plus';
 import { RedisServer, redisForTests, uniqueKeyPrefix, type TestRedis } from '@sessiond/test-utils';
-import { createApp } from '../../src/app';
+import { createHandler, type Handler } from '../../src/app';
+import { contextOf } from '../../src/http/request-context';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createServices, type Services } from '../../src/services';
@@ -43,7 +44,8 @@ export interface HarnessOptions {
 }
 
 export interface Harness {
-  readonly app: Express;
+  /** The service's request handler (fast routes, then Express), wrapped to record every answer. */
+  readonly app: Handler;
   readonly services: Services;
   readonly tacacs: TacacsServer[];
   readonly redisServer: RedisServer | undefined;
@@ -123,9 +125,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   );
   const services = await createServices(config, logger);
   const responses: RecordedResponse[] = [];
-  const app = express();
-  app.use(recorder(responses));
-  app.use(createApp(services));
+  const app = recorder(responses, createHandler(services));
 
   const harness: Harness = {
     app,
@@ -174,30 +174,40 @@ export async function writeLocalUsers(
 }
 
 /** Records each response (route pattern, status, content type, body) for the OpenAPI check. */
-function recorder(into: RecordedResponse[]): express.RequestHandler {
-  return (req, res, next) => {
-    const send = res.send.bind(res);
-    let body = '';
-    res.send = (payload?: unknown) => {
-      if (typeof payload === 'string') body = payload;
-      else if (Buffer.isBuffer(payload)) body = payload.toString('utf8');
-      return send(payload);
-    };
+function recorder(into: RecordedResponse[], handler: Handler): Handler {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => ServerResponse;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (typeof chunk === 'string') chunks.push(Buffer.from(chunk));
+      else if (Buffer.isBuffer(chunk)) chunks.push(chunk);
+      return end(chunk, ...rest);
+    }) as typeof res.end;
     res.on('finish', () => {
-      into.push({
-        method: req.method,
-        route: (req.route as { path?: string } | undefined)?.path,
-        status: res.statusCode,
-        contentType: String(res.getHeader('content-type') ?? ''),
-        body,
+      // The route pattern is known once the service's own finish listener has run.
+      setImmediate(() => {
+        into.push({
+          method: req.method ?? '',
+          route: contextRoute(res),
+          status: res.statusCode,
+          contentType: String(res.getHeader('content-type') ?? ''),
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
       });
     });
-    next();
+    handler(req, res);
   };
 }
 
+function contextRoute(res: ServerResponse): string | undefined {
+  const route = contextOf(res).route;
+  return route === undefined || route === 'unmatched' ? undefined : route;
+}
+
 /** Call from afterAll: every response the file's tests saw must match the OpenAPI document. */
-export function expectResponsesMatchOpenApi(harness: Harness): void {
+export async function expectResponsesMatchOpenApi(harness: Harness): Promise<void> {
+  // Answers are recorded just after they are sent: let the last ones land.
+  await new Promise((resolve) => setTimeout(resolve, 10));
   const problems = harness.responses.flatMap((r) => checkResponse(r));
   expect(problems).toEqual([]);
   expect(harness.responses.length).toBeGreaterThan(0);

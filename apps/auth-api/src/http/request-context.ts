@@ -1,0 +1,34 @@
+import type { ServerResponse } from 'node:http';
+import type { SessionDescriptor } from '@sessiond/session-store';
+
+/** The caller's validated session on a token route. */
+export interface CurrentSession {
+  readonly session: SessionDescriptor;
+  readonly token: string;
+}
+
+/** What a request learns on its way, for its log line and metrics (Express or the fast routes). */
+export interface RequestContext {
+  readonly reqId: string;
+  /** The outcome code when the answer was a problem (`ok` otherwise). */
+  code?: string;
+  /** The session the request created or acted on. */
+  sessionId?: string;
+  current?: CurrentSession;
+  /** The route pattern that answered, once the answer is sent. */
+  route?: string;
+}
+
+const contexts = new WeakMap<ServerResponse, RequestContext>();
+
+export function createContext(res: ServerResponse, reqId: string): RequestContext {
+  const context: RequestContext = { reqId };
+  contexts.set(res, context);
+  return context;
+}
+
+export function contextOf(res: ServerResponse): RequestContext {
+  const context = contexts.get(res);
+  if (context === undefined) throw new Error('trackRequest did not run for this response');
+  return context;
+}
