@@ -89,6 +89,7 @@ export {
   hashPassword,
   parseScryptHash,
   verifyPassword,
+  verifyPasswordSync,
   type HashPasswordOptions,
   type ScryptHash,
 } from './password-hash';

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { TacacsConfigError } from './errors';
 
 /** Options of `hashPassword`; defaults: ln=14 (N=16384), r=8, p=1, 16-byte salt, 32-byte hash. */
@@ -49,22 +49,20 @@ export function parseScryptHash(encoded: string): ScryptHash {
   return parsed;
 }
 
+function scryptOptions(params: ScryptHash | Required<HashPasswordOptions>): ScryptOptions {
+  const N = 2 ** params.ln;
+  return { N, r: params.r, p: params.p, maxmem: 256 * N * params.r * params.p + 1024 * 1024 };
+}
+
 function derive(
   password: string,
   salt: Buffer,
   length: number,
   params: ScryptHash | Required<HashPasswordOptions>,
 ): Promise<Buffer> {
-  const N = 2 ** params.ln;
-  const options: ScryptOptions = {
-    N,
-    r: params.r,
-    p: params.p,
-    maxmem: 256 * N * params.r * params.p + 1024 * 1024,
-  };
   return new Promise((resolve, reject) => {
     // Asynchronous scrypt runs on the libuv pool: logins never block the event loop.
-    scrypt(password.normalize('NFC'), salt, length, options, (error, key) =>
+    scrypt(password.normalize('NFC'), salt, length, scryptOptions(params), (error, key) =>
       error ? reject(error) : resolve(key),
     );
   });
@@ -88,5 +86,20 @@ export async function hashPassword(password: string, options: HashPasswordOption
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const parsed = parseScryptHash(encoded);
   const candidate = await derive(password, parsed.salt, parsed.hash.length, parsed);
+  return timingSafeEqual(candidate, parsed.hash);
+}
+
+/**
+ * verifyPassword for a thread of its own (a worker that does nothing else): the same check,
+ * blocking the calling thread for the scrypt work. Never call it on an event loop that serves.
+ */
+export function verifyPasswordSync(password: string, encoded: string): boolean {
+  const parsed = parseScryptHash(encoded);
+  const candidate = scryptSync(
+    password.normalize('NFC'),
+    parsed.salt,
+    parsed.hash.length,
+    scryptOptions(parsed),
+  );
   return timingSafeEqual(candidate, parsed.hash);
 }

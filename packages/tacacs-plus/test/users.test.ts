@@ -9,7 +9,17 @@ import {
   parseUsers,
   TacacsConfigError,
   verifyPassword,
+  verifyPasswordSync,
 } from '../src';
+
+describe('verifyPasswordSync', () => {
+  it('agrees with verifyPassword', async () => {
+    const encoded = await hashPassword('correct horse', { ln: 10 });
+    expect(verifyPasswordSync('correct horse', encoded)).toBe(true);
+    expect(verifyPasswordSync('correct horsE', encoded)).toBe(false);
+    expect(verifyPasswordSync('', encoded)).toBe(false);
+  });
+});
 
 describe('hashPassword / verifyPassword', () => {
   test('round trip with the default parameters, PHC-like format', async () => {

@@ -1,25 +1,25 @@
-import { hashPassword, verifyPassword } from '@sessiond/tacacs-plus';
-import { ConcurrencyLimiter } from './limiter';
+import { hashPassword } from '@sessiond/tacacs-plus';
 import type { LocalUsers } from './local-users';
+import { PasswordVerifier } from './password-verifier';
 import type { AaaMethod, AaaOutcome, AaaRequest, AaaSourceState } from './types';
 
 /**
  * Users from LOCAL_USERS_FILE (scrypt hashes and priv-lvl). Hashing runs on libuv's thread pool
  * (async scrypt), never on the event loop, and the comparison is constant-time. An unknown user costs
- * the same scrypt work as a known one, and gets the same answer as a wrong password. At most
- * `hashConcurrency` hashes run at once (LOCAL_HASH_CONCURRENCY), so a burst of logins leaves CPU
- * for token validation; the others wait their turn within the login's AAA deadline.
+ * the same scrypt work as a known one, and gets the same answer as a wrong password. Checks run on
+ * `hashConcurrency` low-priority worker threads (LOCAL_HASH_CONCURRENCY; see PasswordVerifier), so
+ * a burst of logins never takes the CPU from token validation.
  */
 export class LocalMethod implements AaaMethod {
   readonly name = 'local' as const;
   private decoy: Promise<string> | undefined;
-  private readonly limiter: ConcurrencyLimiter;
+  private readonly verifier: PasswordVerifier;
 
   constructor(
     private readonly users: LocalUsers | undefined,
     hashConcurrency = 1,
   ) {
-    this.limiter = new ConcurrencyLimiter(hashConcurrency);
+    this.verifier = new PasswordVerifier(hashConcurrency);
   }
 
   async authenticate({ username, password }: AaaRequest): Promise<AaaOutcome> {
@@ -28,7 +28,7 @@ export class LocalMethod implements AaaMethod {
     }
     const user = this.users.get(username);
     const encoded = user?.scrypt ?? (await this.decoyHash());
-    const matches = await this.limiter.run(() => verifyPassword(password, encoded));
+    const matches = await this.verifier.verify(password, encoded);
     return user !== undefined && matches
       ? { kind: 'pass', method: 'local', privLvl: user.privLvl }
       : { kind: 'reject', method: 'local' };
@@ -46,9 +46,9 @@ export class LocalMethod implements AaaMethod {
     ];
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.users?.close();
-    return Promise.resolve();
+    await this.verifier.close();
   }
 
   /** A hash of a random password, computed once, to spend the same work on unknown users. */
