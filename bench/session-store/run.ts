@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requireSession } from '@sessiond/client';
 import { SessionStore, createRedisClient, waitUntilReady } from '@sessiond/session-store';
 import { RedisServer } from '@sessiond/test-utils';
 import { closedLoop, inBatches } from '../common/load';
@@ -37,7 +39,9 @@ async function main(): Promise<void> {
         throughput,
       ),
     );
-    console.log(`\nTarget: ≥ 25,000 validations/s.\n`);
+    console.log(
+      `\nTarget: ≥ 25,000 validations/s in one process with 100 concurrent callers (store and client direct mode).\n`,
+    );
     console.log(markdownTable(['Redis memory, 100,000 live sessions', 'bytes/session', 'keys'], memory));
     console.log(
       '\nTarget: ≤ 400 bytes per live session, all keys and indexes included (INFO memory used_memory delta).',
@@ -66,10 +70,24 @@ async function validationThroughput(redis: Redis): Promise<(string | number)[][]
   );
   await Promise.all(tokens.slice(0, 2000).map((t, i) => redis.set(`bare:${i}`, t)));
   const pick = (caller: number, i: number): string => tokens[(caller * 7919 + i * 104_729) % TOKENS] ?? '';
+  // @sessiond/client's middleware in direct mode, driven with the minimum of a request and response.
+  const direct = requireSession({ mode: 'direct', store });
+  const throughMiddleware = (token: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const req = { headers: { 'x-auth-token': token } } as unknown as IncomingMessage;
+      const res = {
+        setHeader: () => undefined,
+        end: () => reject(new Error('refused')),
+      } as unknown as ServerResponse;
+      direct(req, res, (error?: unknown) =>
+        error === undefined ? resolve() : reject(new Error(String(error))),
+      );
+    });
   const peers: [string, (caller: number, i: number) => Promise<unknown>][] = [
     ['bare ioredis GET (peer)', (c, i) => redis.get(`bare:${(c * 31 + i) % 2000}`)],
     ['store.validate (touch)', (c, i) => store.validate(pick(c, i))],
     ['store.validate (touch: false)', (c, i) => store.validate(pick(c, i), { touch: false })],
+    ['@sessiond/client requireSession, direct mode', (c, i) => throughMiddleware(pick(c, i))],
   ];
   const samples = new Map<string, number[]>(peers.map(([name]) => [name, []]));
   for (let round = 0; round < ROUNDS; round += 1) {
