@@ -80,7 +80,9 @@ async function validationThroughput(redis: Redis): Promise<(string | number)[][]
         end: () => reject(new Error('refused')),
       } as unknown as ServerResponse;
       direct(req, res, (error?: unknown) =>
-        error === undefined ? resolve() : reject(new Error(String(error))),
+        error === undefined
+          ? resolve()
+          : reject(error instanceof Error ? error : new Error('middleware error')),
       );
     });
   const peers: [string, (caller: number, i: number) => Promise<unknown>][] = [
