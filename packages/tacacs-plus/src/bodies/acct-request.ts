@@ -1,18 +1,10 @@
-import { assemble, byteValue, fieldBytes, type FieldValue } from '../body-writer';
+import { byteValue, type FieldValue } from '../body-writer';
 import { BodyReader } from '../body-reader';
-import { encodeArgs, readArgLengths, readArgs, sum } from './args';
+import { encodeRequestFields, readRequestFields, type AuthorRequest } from './author-request';
 
-/** RFC 8907 §7.1: accounting REQUEST body. */
-export interface AcctRequest {
+/** RFC 8907 §7.1: accounting REQUEST body: a flags byte, then the authorization REQUEST's fields. */
+export interface AcctRequest extends AuthorRequest {
   readonly flags: number;
-  readonly authenMethod: number;
-  readonly privLvl: number;
-  readonly authenType: number;
-  readonly service: number;
-  readonly user: string;
-  readonly port: string;
-  readonly remAddr: string;
-  readonly args: readonly string[];
 }
 
 export interface AcctRequestInput extends Omit<AcctRequest, 'user' | 'port' | 'remAddr'> {
@@ -22,49 +14,11 @@ export interface AcctRequestInput extends Omit<AcctRequest, 'user' | 'port' | 'r
 }
 
 export function encodeAcctRequest(body: AcctRequestInput): Buffer {
-  const user = fieldBytes('user', body.user);
-  const port = fieldBytes('port', body.port);
-  const remAddr = fieldBytes('rem_addr', body.remAddr);
-  const args = encodeArgs(body.args);
-  return assemble(
-    [
-      byteValue('flags', body.flags),
-      byteValue('authen_method', body.authenMethod),
-      byteValue('priv_lvl', body.privLvl),
-      byteValue('authen_type', body.authenType),
-      byteValue('authen_service', body.service),
-      user.length,
-      port.length,
-      remAddr.length,
-      args.length,
-      ...args.map((arg) => arg.length),
-    ],
-    [user, port, remAddr, ...args],
-  );
+  return encodeRequestFields([byteValue('flags', body.flags)], body);
 }
 
 export function decodeAcctRequest(body: Buffer): AcctRequest {
   const reader = new BodyReader(body, 'accounting REQUEST');
   const flags = reader.u8();
-  const authenMethod = reader.u8();
-  const privLvl = reader.u8();
-  const authenType = reader.u8();
-  const service = reader.u8();
-  const userLen = reader.u8();
-  const portLen = reader.u8();
-  const remAddrLen = reader.u8();
-  const argCount = reader.u8();
-  const argLengths = readArgLengths(reader, argCount);
-  reader.expectRemaining(userLen + portLen + remAddrLen + sum(argLengths));
-  return {
-    flags,
-    authenMethod,
-    privLvl,
-    authenType,
-    service,
-    user: reader.text(userLen),
-    port: reader.text(portLen),
-    remAddr: reader.text(remAddrLen),
-    args: readArgs(reader, argLengths),
-  };
+  return { flags, ...readRequestFields(reader) };
 }

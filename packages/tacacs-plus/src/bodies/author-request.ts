@@ -21,12 +21,21 @@ export interface AuthorRequestInput extends Omit<AuthorRequest, 'user' | 'port' 
 }
 
 export function encodeAuthorRequest(body: AuthorRequestInput): Buffer {
+  return encodeRequestFields([], body);
+}
+
+/**
+ * The fields authorization and accounting REQUESTs share (RFC 8907 §6.1; an accounting REQUEST,
+ * §7.1, is the same layout after its flags byte), after `prefix`.
+ */
+export function encodeRequestFields(prefix: readonly number[], body: AuthorRequestInput): Buffer {
   const user = fieldBytes('user', body.user);
   const port = fieldBytes('port', body.port);
   const remAddr = fieldBytes('rem_addr', body.remAddr);
   const args = encodeArgs(body.args);
   return assemble(
     [
+      ...prefix,
       byteValue('authen_method', body.authenMethod),
       byteValue('priv_lvl', body.privLvl),
       byteValue('authen_type', body.authenType),
@@ -42,7 +51,11 @@ export function encodeAuthorRequest(body: AuthorRequestInput): Buffer {
 }
 
 export function decodeAuthorRequest(body: Buffer): AuthorRequest {
-  const reader = new BodyReader(body, 'authorization REQUEST');
+  return readRequestFields(new BodyReader(body, 'authorization REQUEST'));
+}
+
+/** Reads the shared REQUEST fields (see encodeRequestFields) from where `reader` stands. */
+export function readRequestFields(reader: BodyReader): AuthorRequest {
   const authenMethod = reader.u8();
   const privLvl = reader.u8();
   const authenType = reader.u8();
