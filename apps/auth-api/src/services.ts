@@ -65,11 +65,9 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     config.introspectionClientsFile !== undefined
       ? await IntrospectionClients.load(config.introspectionClientsFile)
       : IntrospectionClients.none();
-  const throttle = new LoginThrottle(redis, {
-    keyPrefix: config.redis.keyPrefix,
+  const throttle = new LoginThrottle(store, {
     maxFailures: config.loginThrottle.maxFailures,
     windowMs: config.loginThrottle.windowS * 1000,
-    timeoutMs: store.options.operationTimeoutMs,
   });
   return {
     config,

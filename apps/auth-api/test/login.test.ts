@@ -190,6 +190,46 @@ describe('login throttle', () => {
     }
   });
 
+  it('a replica that never saw the failures refuses the pair too (the create script checks them)', async () => {
+    const shared = {
+      LOGIN_MAX_FAILURES: '3',
+      LOGIN_FAILURE_WINDOW_S: '60',
+      REDIS_KEY_PREFIX: `shared${Date.now()}`,
+    };
+    const first = await startHarness({ env: shared });
+    const second = await startHarness({ env: shared });
+    try {
+      for (let i = 0; i < 3; i += 1) expect((await first.login('alice', `wrong-${i}`)).status).toBe(401);
+      // The right password, on a replica that saw none of it: AAA passes, the create script refuses.
+      const refused = await second.login('alice', 'alice-pw');
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ code: 'login_throttled' });
+      // Now it knows: the next attempt does not reach AAA at all.
+      const asked = second.tacacs[0]?.stats().requests.authentication;
+      expect((await second.login('alice', 'alice-pw')).status).toBe(429);
+      expect(second.tacacs[0]?.stats().requests.authentication).toBe(asked);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('costs a login exactly one Redis command, throttle included', async () => {
+    const hh = await startHarness({ env: { LOGIN_MAX_FAILURES: '10' } });
+    try {
+      expect((await hh.login('alice', 'alice-pw')).status).toBe(200); // scripts loaded
+      const send = jest.spyOn(hh.services.redis, 'sendCommand');
+      expect((await hh.login('alice', 'alice-pw')).status).toBe(200);
+      expect(send.mock.calls.map(([command]) => (command as { name: string }).name)).toEqual(['evalsha']);
+      send.mockClear();
+      expect((await hh.login('alice', 'wrong')).status).toBe(401);
+      expect(send.mock.calls).toHaveLength(1);
+      send.mockRestore();
+    } finally {
+      await hh.close();
+    }
+  });
+
   it('a successful login clears earlier failures', async () => {
     const hh = await startHarness({ env: { LOGIN_MAX_FAILURES: '2' } });
     try {

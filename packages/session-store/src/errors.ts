@@ -36,6 +36,18 @@ export class SessionLimitError extends SessionStoreError {
   }
 }
 
+/** Too many failed logins of this user from this address (see SessionStore.recordLoginFailure). */
+export class LoginThrottledError extends SessionStoreError {
+  readonly code = 'login_throttled';
+
+  constructor(
+    /** Milliseconds until the failure window ends. */
+    readonly retryAfterMs: number,
+  ) {
+    super('too many failed logins for this user from this address');
+  }
+}
+
 /** A create() argument is out of range (the message names it). */
 export class InvalidSessionInputError extends SessionStoreError {
   readonly code = 'invalid_session_input';

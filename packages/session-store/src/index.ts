@@ -2,6 +2,7 @@ export { decodeDescriptor } from './descriptor';
 export {
   InvalidSessionInputError,
   InvalidStoreOptionsError,
+  LoginThrottledError,
   SessionLimitError,
   SessionStoreError,
   StoreReplyError,
@@ -21,7 +22,9 @@ export {
 export { createRedisClient, waitUntilReady, type RedisConnectionOptions } from './redis-client';
 export { SessionStore } from './session-store';
 export type {
+  CreateOptions,
   CreatedSession,
+  LoginFailure,
   ExpiredSession,
   InvalidReason,
   NewSession,

@@ -26,6 +26,11 @@ export function userKeys(prefix: string, user: UserRef, shards: number): UserKey
   };
 }
 
+/** STRING: failed logins of the user from one address, under the user's hash tag. */
+export function failuresKey(prefix: string, user: UserRef, addressDigest: string): string {
+  return `${prefix}:{${user.bucket}}:f:${user.tag}${addressDigest}`;
+}
+
 export function counterKey(prefix: string, bucket: number): string {
   return `${prefix}:{${bucket}}:n`;
 }

@@ -9,7 +9,8 @@ import type { Cluster, Redis, RedisValue, Result } from 'ioredis';
 const LUA_DIR = join(__dirname, '..', 'lua');
 
 export const SCRIPT_FILES = {
-  sessiondCreateSession: 'createSession-4.lua',
+  sessiondCreateSession: 'createSession-5.lua',
+  sessiondRecordLoginFailure: 'recordLoginFailure-1.lua',
   sessiondValidateSession: 'validateSession-2.lua',
   sessiondGetSession: 'getSession-1.lua',
   sessiondListSessions: 'listSessions-1.lua',
@@ -28,6 +29,7 @@ type ScriptCommand = (...args: RedisValue[]) => Result<unknown, { type: 'default
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     sessiondCreateSession(...args: RedisValue[]): Result<unknown, Context>;
+    sessiondRecordLoginFailure(...args: RedisValue[]): Result<unknown, Context>;
     sessiondValidateSession(...args: RedisValue[]): Result<unknown, Context>;
     sessiondGetSession(...args: RedisValue[]): Result<unknown, Context>;
     sessiondListSessions(...args: RedisValue[]): Result<unknown, Context>;

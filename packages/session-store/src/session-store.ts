@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { decodeDescriptor } from './descriptor';
 import {
   InvalidSessionInputError,
+  LoginThrottledError,
   SessionLimitError,
   StoreReplyError,
   UserTagCollisionError,
@@ -20,7 +22,7 @@ import {
   type UserRef,
 } from './identifiers';
 import { checkNewSession } from './input';
-import { bucketIndexKeys, counterKey, recordKeys, userKeys } from './keys';
+import { bucketIndexKeys, counterKey, failuresKey, recordKeys, userKeys } from './keys';
 import {
   resolveOptions,
   resolvePolicy,
@@ -34,7 +36,9 @@ import { defineScripts } from './scripts';
 import { ScriptStatus, invalidReason } from './status';
 import { sweepBucket } from './sweep';
 import type {
+  CreateOptions,
   CreatedSession,
+  LoginFailure,
   InvalidReason,
   NewSession,
   RevokeReason,
@@ -62,12 +66,24 @@ export class SessionStore {
     defineScripts(redis);
   }
 
-  /** Starts a session after AAA succeeded; throws SessionLimitError when the limit refuses it. */
-  async create(input: NewSession, override: Partial<SessionPolicy> = {}): Promise<CreatedSession> {
+  /**
+   * Starts a session after AAA succeeded, in one step with the login throttle and the session limit:
+   * throws LoginThrottledError when the user has `maxFailures` failed logins from the session's
+   * source address (a success clears them), SessionLimitError when the limit refuses it.
+   */
+  async create(
+    input: NewSession,
+    override: Partial<SessionPolicy> = {},
+    { maxFailures = 0 }: CreateOptions = {},
+  ): Promise<CreatedSession> {
     const session = checkNewSession(input);
     const policy = resolvePolicy(this.options.defaults, override);
+    if (!Number.isInteger(maxFailures) || maxFailures < 0) {
+      throw new InvalidSessionInputError('maxFailures', 'must be an integer ≥ 0');
+    }
     const user = this.user(session.username);
     const keys = userKeys(this.options.keyPrefix, user, this.options.indexShards);
+    const failures = failuresKey(this.options.keyPrefix, user, addressDigest(session.sourceIp));
     const secret = newSecret();
     const hash = hashSecret(secret);
     // A 48-bit local id collides with one of the user's sessions about never; draw again if it does.
@@ -79,6 +95,7 @@ export class SessionStore {
           keys.tombstones,
           keys.index,
           keys.counter,
+          failures,
           ref.lid,
           user.tag,
           session.username,
@@ -93,6 +110,7 @@ export class SessionStore {
           policy.policy,
           this.options.tombstoneTtlMs,
           this.options.retentionMs,
+          maxFailures,
         ),
       );
       const reply = Reply.of(raw, 'createSession');
@@ -102,6 +120,7 @@ export class SessionStore {
         throw new UserTagCollisionError('another username shares this user tag; set a different userTagKey');
       }
       reply.number(); // Redis time
+      if (status === ScriptStatus.LoginThrottled) throw new LoginThrottledError(reply.number());
       if (status === ScriptStatus.LimitReached) {
         const retryAfterMs = reply.number();
         throw new SessionLimitError(
@@ -184,6 +203,23 @@ export class SessionStore {
     const owner = reply.string();
     if (owner !== '' && owner !== username) return [];
     return newestFirst(this.readSessions(reply, user, username));
+  }
+
+  /**
+   * Counts a failed login (an AAA reject; never a timeout or a limit refusal) of the user from the
+   * address, in a window that starts with the first failure. create() refuses the pair once the
+   * count reaches its `maxFailures`, and a successful create() clears it.
+   */
+  async recordLoginFailure(username: string, address: string, windowMs: number): Promise<LoginFailure> {
+    const user = this.user(username);
+    const key = failuresKey(this.options.keyPrefix, user, addressDigest(address));
+    const raw = await this.run('recordLoginFailure', () =>
+      this.redis.sessiondRecordLoginFailure(key, windowMs),
+    );
+    if (!Array.isArray(raw) || typeof raw[0] !== 'number' || typeof raw[1] !== 'number') {
+      throw new StoreReplyError('recordLoginFailure: unexpected reply');
+    }
+    return { failures: raw[0], windowEndsInMs: Math.max(0, raw[1]) };
   }
 
   /** Ends one live session, leaving a tombstone; undefined when it is unknown or already dead. */
@@ -305,4 +341,9 @@ function invalid(reason: InvalidReason): ValidationResult {
 
 function newestFirst(sessions: SessionDescriptor[]): SessionDescriptor[] {
   return sessions.sort((a, b) => b.createdAtMs - a.createdAtMs || (a.sessionId < b.sessionId ? -1 : 1));
+}
+
+/** The address part of a failures key: a digest, so keys do not show addresses. */
+function addressDigest(address: string): string {
+  return createHash('sha256').update(address).digest('base64url').slice(0, 16);
 }

@@ -11,6 +11,7 @@ export const ScriptStatus = {
   LifetimeExceeded: -6,
   NotFound: -7,
   UserTagCollision: -8,
+  LoginThrottled: -9,
 } as const;
 
 export function invalidReason(status: number): InvalidReason {

@@ -39,6 +39,19 @@ export interface CreatedSession {
   readonly policy: SessionPolicy;
 }
 
+/** create()'s login throttle: refuse while the user has this many failed logins from the session's source address. */
+export interface CreateOptions {
+  /** 0 (the default) turns the throttle off. */
+  readonly maxFailures?: number;
+}
+
+export interface LoginFailure {
+  /** Failed logins of the user from the address in the current window. */
+  readonly failures: number;
+  /** Milliseconds until the window ends. */
+  readonly windowEndsInMs: number;
+}
+
 export type InvalidReason = 'invalid' | 'revoked' | 'evicted' | 'lifetime_exceeded';
 
 export type ValidationResult =

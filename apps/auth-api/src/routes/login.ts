@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { Passport } from 'passport';
-import { SessionLimitError, type SessionStore } from '@sessiond/session-store';
+import { LoginThrottledError, SessionLimitError, type SessionStore } from '@sessiond/session-store';
 import type { AaaChain } from '../aaa/chain';
 import type { Accounting } from '../aaa/accounting';
 import type { AaaOutcome } from '../aaa/types';
@@ -82,16 +82,8 @@ async function authenticate(
 ): Promise<AaaPass | false> {
   const { config, throttle, aaa, metrics } = deps;
   const address = clientAddress(req);
-  const check = await throttle.check(username, address);
-  if (check.throttled) {
-    const seconds = retryAfterSeconds(check.retryAfterMs);
-    throw new ProblemError(
-      'login_throttled',
-      `too many failed logins for this user from ${address}; try again in ${seconds} s`,
-      { retry_after: seconds },
-      { 'Retry-After': String(seconds) },
-    );
-  }
+  const check = throttle.check(username, address);
+  if (check.throttled) throw throttledProblem(address, check.retryAfterMs);
   const started = performance.now();
   const outcome = await aaa.authenticate({
     username,
@@ -112,9 +104,18 @@ async function authenticate(
     case 'unavailable':
       throw unavailable(config, outcome);
     case 'pass':
-      if (check.failures > 0) await throttle.reset(username, address);
       return { ...outcome, username };
   }
+}
+
+function throttledProblem(address: string, retryAfterMs: number): ProblemError {
+  const seconds = retryAfterSeconds(retryAfterMs);
+  return new ProblemError(
+    'login_throttled',
+    `too many failed logins for this user from ${address}; try again in ${seconds} s`,
+    { retry_after: seconds },
+    { 'Retry-After': String(seconds) },
+  );
 }
 
 function unavailable(config: Config, outcome: Extract<AaaOutcome, { kind: 'unavailable' }>): ProblemError {
@@ -145,7 +146,7 @@ function unavailable(config: Config, outcome: Extract<AaaOutcome, { kind: 'unava
 }
 
 async function createSession(deps: LoginDeps, req: Request, user: AaaPass): Promise<Record<string, unknown>> {
-  const { config, store, accounting } = deps;
+  const { config, store, accounting, throttle } = deps;
   if (user.privLvl < config.requiredPrivLvl) {
     throw new ProblemError(
       'insufficient_privilege',
@@ -169,12 +170,17 @@ async function createSession(deps: LoginDeps, req: Request, user: AaaPass): Prom
         idleTimeoutMs: config.session.idleTimeoutS * 1000,
         absoluteLifetimeMs: config.session.maxLifetimeS * 1000,
       },
+      { maxFailures: throttle.maxFailures },
     );
     accounting.start(created.session);
     for (const evicted of created.evicted) accounting.stop(evicted, 'evicted');
     const evicted = config.session.limitPolicy === 'evict-oldest' ? created.evicted : undefined;
     return tokenBody(created.token, created.session, base, evicted);
   } catch (error) {
+    if (error instanceof LoginThrottledError) {
+      throttle.remember(user.username, clientAddress(req), error.retryAfterMs);
+      throw throttledProblem(clientAddress(req), error.retryAfterMs);
+    }
     if (!(error instanceof SessionLimitError)) throw error;
     const seconds = retryAfterSeconds(error.retryAfterMs);
     throw new ProblemError(

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  LoginThrottledError,
   SessionLimitError,
   SessionStore,
   type CreatedSession,
@@ -222,6 +223,39 @@ export function storeBehaviour(client: () => Client): void {
       const swept = await s.sweep({ bucket: 0 });
       expect(swept.expired.map((x) => [x.sessionId, x.reason])).toEqual([[session.sessionId, 'lifetime']]);
       await expect(s.validate(token)).resolves.toEqual({ valid: false, reason: 'lifetime_exceeded' });
+    });
+  });
+
+  describe('login throttle', () => {
+    it('refuses a login once the pair has maxFailures failures, in the same step as the limit', async () => {
+      const s = store();
+      for (let i = 1; i <= 3; i += 1) {
+        await expect(s.recordLoginFailure('alice', alice.sourceIp, 60_000)).resolves.toMatchObject({
+          failures: i,
+        });
+      }
+      const error = await s.create(alice, {}, { maxFailures: 3 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LoginThrottledError);
+      expect((error as LoginThrottledError).retryAfterMs).toBeGreaterThan(55_000);
+      expect((error as LoginThrottledError).retryAfterMs).toBeLessThanOrEqual(60_000);
+      // Per user and address; without a throttle, or under a higher one, the login goes through.
+      await expect(
+        s.create({ ...alice, sourceIp: '198.51.100.7' }, {}, { maxFailures: 3 }),
+      ).resolves.toBeDefined();
+      await expect(s.create({ ...alice, username: 'bob' }, {}, { maxFailures: 3 })).resolves.toBeDefined();
+      await expect(s.create(alice, {}, { maxFailures: 4 })).resolves.toBeDefined();
+      // That success cleared the pair's failures.
+      await expect(s.recordLoginFailure('alice', alice.sourceIp, 60_000)).resolves.toMatchObject({
+        failures: 1,
+      });
+    });
+
+    it('forgets failures when their window ends', async () => {
+      const s = store();
+      await s.recordLoginFailure('alice', alice.sourceIp, 300);
+      await expect(s.create(alice, {}, { maxFailures: 1 })).rejects.toBeInstanceOf(LoginThrottledError);
+      await sleep(450);
+      await expect(s.create(alice, {}, { maxFailures: 1 })).resolves.toBeDefined();
     });
   });
 

@@ -1,29 +1,38 @@
 --[[
-createSession-4: applies the user's session limit and inserts a session, in one atomic step
-(counting and inserting separately lets concurrent logins exceed the limit: spring-security #3121).
+createSession-5: applies the login throttle and the user's session limit and inserts a session, in
+one atomic step (counting and inserting separately lets concurrent logins exceed the limit:
+spring-security #3121; a throttle read before AAA would cost the login a second round trip).
 
 KEYS[1] records     HASH  the user's sessions (layout in includes/record.lua)
 KEYS[2] tombstones  HASH  the user's dead sessions, with the reason
 KEYS[3] index       ZSET  the user's shard of the bucket's expiry index: <user tag> -> when to look at the user
 KEYS[4] counter     STRING  the bucket's count of sessions not yet ended (for the active-sessions gauge)
+KEYS[5] failures    STRING  failed logins of this user from this address (recordLoginFailure-1.lua)
 ARGV[1] lid          ARGV[2] user tag      ARGV[3] username     ARGV[4] SHA-256 of the secret
 ARGV[5] priv-lvl     ARGV[6] AAA source    ARGV[7] source ip    ARGV[8] user agent ('' = none)
 ARGV[9] idle ms      ARGV[10] absolute lifetime ms               ARGV[11] limit (0 = none)
 ARGV[12] policy ('reject' | 'evict-oldest')  ARGV[13] tombstone ttl ms  ARGV[14] retention ms
+ARGV[15] failures that throttle the pair (0 = no throttle)
 Returns
   {0, now, n, lid, descriptor, user agent, ...}  created (its lid, descriptor and user agent), then
                                                  the n sessions it evicted, three values each
   {-1, now, retry after ms, lid, descriptor, user agent, ...}  limit reached (policy reject); live sessions follow
   {-2}  the local id is taken (the caller draws another)
   {-8}  the user tag belongs to another username (a 64-bit tag collision; refuse rather than mix users)
+  {-9, now, retry after ms}  too many failed logins of this user from this address
 ]]
 -- @include "record"
 
-local records, tombstones, index, counter = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local records, tombstones, index, counter, failures = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local lid, tag, username, hash = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local idle, lifetime, limit = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local policy, tombTtl, retention = ARGV[12], tonumber(ARGV[13]), tonumber(ARGV[14])
+local maxFailures = tonumber(ARGV[15])
 local now = nowMs()
+
+if maxFailures > 0 and tonumber(redis.call('GET', failures) or '0') >= maxFailures then
+  return {-9, now, math.max(redis.call('PTTL', failures), 1)}
+end
 
 local owner = redis.call('HGET', records, 'u')
 if owner and owner ~= username then return {-8} end
@@ -83,6 +92,8 @@ if ARGV[8] ~= '' then redis.call('HSET', records, lid .. 'a', ARGV[8]) end
 local exp = expiryOf(r)
 dueBy(index, tag, exp)
 redis.call('INCR', counter)
+-- A successful login clears the pair's earlier failures.
+if maxFailures > 0 then redis.call('DEL', failures) end
 extendTtl(records, exp + retention)
 
 local out = {0, now, #evicted, lid, desc, ARGV[8]}
