@@ -103,7 +103,7 @@ const schema = z.object({
   INTROSPECTION_CLIENTS_FILE: optionalText,
   ADMIN_USERS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SHUTDOWN_TIMEOUT_MS: envInt(100, 600_000).default(10_000),
+  SHUTDOWN_TIMEOUT_MS: envInt(100, 600_000).default(8_000),
 });
 
 /** Reads and checks the environment; throws ConfigError naming every bad variable. */
