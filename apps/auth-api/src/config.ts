@@ -1,6 +1,15 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { deepFreeze, envBool, envHostPorts, envInt, parseEnv, sessionStoreEnv } from '@sessiond/env-config';
+import {
+  deepFreeze,
+  envBool,
+  envHostPorts,
+  envInt,
+  parseEnv,
+  sessionStoreEnv,
+  sessionStoreSettings,
+  type SessionStoreSettings,
+} from '@sessiond/env-config';
 import { z } from 'zod';
 
 /** The auth-api's configuration: read from the environment here and nowhere else (style.md rule 9). */
@@ -10,13 +19,7 @@ export interface Config {
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
   readonly trustProxy: boolean | number | string;
   readonly publicBaseUrl: string | undefined;
-  readonly redis: {
-    readonly url: string;
-    readonly clusterNodes: readonly { readonly host: string; readonly port: number }[] | undefined;
-    readonly keyPrefix: string;
-    readonly buckets: number;
-    readonly indexShards: number;
-  };
+  readonly redis: SessionStoreSettings;
   readonly session: {
     readonly idleTimeoutS: number;
     readonly maxLifetimeS: number;
@@ -159,13 +162,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         : undefined,
     trustProxy: trustProxy ?? false,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
-    redis: {
-      url: e.REDIS_URL,
-      clusterNodes: e.REDIS_CLUSTER_NODES,
-      keyPrefix: e.REDIS_KEY_PREFIX,
-      buckets: e.SESSION_STORE_BUCKETS,
-      indexShards: e.SESSION_STORE_INDEX_SHARDS,
-    },
+    redis: sessionStoreSettings(e),
     session: {
       idleTimeoutS: e.SESSION_IDLE_TIMEOUT_S,
       maxLifetimeS: e.SESSION_MAX_LIFETIME_S,

@@ -6,6 +6,8 @@ import {
   parseEnv,
   sessionStoreEnv,
   type HostPort,
+  sessionStoreSettings,
+  type SessionStoreSettings,
 } from '@sessiond/env-config';
 import { z } from 'zod';
 import { ConfigError } from './errors';
@@ -14,14 +16,7 @@ export type { HostPort };
 
 /** The sweeper's configuration: read from the environment here and nowhere else (style.md rule 9). */
 export interface SweeperConfig {
-  readonly redis: {
-    readonly url: string;
-    readonly clusterNodes: readonly HostPort[] | undefined;
-    /** Must match the auth-api's: the store's keys and the BullMQ hash tag derive from it. */
-    readonly keyPrefix: string;
-    readonly buckets: number;
-    readonly indexShards: number;
-  };
+  readonly redis: SessionStoreSettings;
   readonly sweep: {
     readonly intervalMs: number;
     /** Bucket jobs one process runs at once. */
@@ -84,13 +79,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const e = data;
 
   return deepFreeze({
-    redis: {
-      url: e.REDIS_URL,
-      clusterNodes: e.REDIS_CLUSTER_NODES,
-      keyPrefix: e.REDIS_KEY_PREFIX,
-      buckets: e.SESSION_STORE_BUCKETS,
-      indexShards: e.SESSION_STORE_INDEX_SHARDS,
-    },
+    redis: sessionStoreSettings(e),
     sweep: { intervalMs: e.SWEEP_INTERVAL_MS, concurrency: e.SWEEP_CONCURRENCY, batch: e.SWEEP_BATCH },
     http: { host: e.SWEEPER_HOST, port: e.SWEEPER_PORT },
     accounting: {

@@ -1,4 +1,4 @@
-import { createRedisClient } from '@sessiond/session-store';
+import { createRedisClient, urlCredentials } from '@sessiond/session-store';
 import { Cluster, Redis } from 'ioredis';
 import type { HostPort } from './config';
 
@@ -35,19 +35,12 @@ export const STORE_OPERATION_TIMEOUT_MS = 15_000;
 export function createBullConnection(target: RedisTarget): Redis | Cluster {
   const name = 'sessiond-sweeper-bullmq';
   if (target.clusterNodes !== undefined && target.clusterNodes.length > 0) {
-    const parsed = new URL(target.url);
     return new Cluster(
       target.clusterNodes.map(({ host, port }) => ({ host, port })),
       {
         scaleReads: 'master',
         enableReadyCheck: true,
-        redisOptions: {
-          maxRetriesPerRequest: null,
-          connectionName: name,
-          ...(parsed.username !== '' ? { username: decodeURIComponent(parsed.username) } : {}),
-          ...(parsed.password !== '' ? { password: decodeURIComponent(parsed.password) } : {}),
-          ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
-        },
+        redisOptions: { maxRetriesPerRequest: null, connectionName: name, ...urlCredentials(target.url) },
       },
     );
   }

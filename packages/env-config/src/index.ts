@@ -1,2 +1,11 @@
 export { deepFreeze, parseEnv, type ParsedEnv } from './parse-env';
-export { envBool, envHostPorts, envInt, parseHostPort, sessionStoreEnv, type HostPort } from './parsers';
+export {
+  envBool,
+  envHostPorts,
+  envInt,
+  parseHostPort,
+  sessionStoreEnv,
+  sessionStoreSettings,
+  type HostPort,
+  type SessionStoreSettings,
+} from './parsers';

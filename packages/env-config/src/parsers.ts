@@ -66,3 +66,29 @@ export const sessionStoreEnv = {
   SESSION_STORE_BUCKETS: envInt(1, 1296).default(64),
   SESSION_STORE_INDEX_SHARDS: envInt(1, 1024).default(32),
 };
+
+/** The session store settings both apps build from `sessionStoreEnv`, in the one shape they share. */
+export interface SessionStoreSettings {
+  readonly url: string;
+  readonly clusterNodes: readonly HostPort[] | undefined;
+  /** Names every store key (and the sweeper's BullMQ hash tag): the same in both apps. */
+  readonly keyPrefix: string;
+  readonly buckets: number;
+  readonly indexShards: number;
+}
+
+export function sessionStoreSettings(e: {
+  readonly REDIS_URL: string;
+  readonly REDIS_CLUSTER_NODES?: readonly HostPort[] | undefined;
+  readonly REDIS_KEY_PREFIX: string;
+  readonly SESSION_STORE_BUCKETS: number;
+  readonly SESSION_STORE_INDEX_SHARDS: number;
+}): SessionStoreSettings {
+  return {
+    url: e.REDIS_URL,
+    clusterNodes: e.REDIS_CLUSTER_NODES,
+    keyPrefix: e.REDIS_KEY_PREFIX,
+    buckets: e.SESSION_STORE_BUCKETS,
+    indexShards: e.SESSION_STORE_INDEX_SHARDS,
+  };
+}

@@ -19,7 +19,12 @@ export {
   type SessionPolicy,
   type SessionStoreOptions,
 } from './options';
-export { createRedisClient, waitUntilReady, type RedisConnectionOptions } from './redis-client';
+export {
+  createRedisClient,
+  urlCredentials,
+  waitUntilReady,
+  type RedisConnectionOptions,
+} from './redis-client';
 export { SessionStore } from './session-store';
 export type {
   CreateOptions,

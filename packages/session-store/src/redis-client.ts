@@ -32,7 +32,6 @@ export function createRedisClient(options: RedisConnectionOptions): Redis | Clus
   };
   const url = options.url ?? 'redis://127.0.0.1:6379';
   if (options.clusterNodes !== undefined && options.clusterNodes.length > 0) {
-    const parsed = new URL(url);
     return new Cluster(
       options.clusterNodes.map(({ host, port }) => ({ host, port })),
       {
@@ -45,16 +44,24 @@ export function createRedisClient(options: RedisConnectionOptions): Redis | Clus
         slotsRefreshTimeout: options.connectTimeoutMs ?? 1000,
         clusterRetryStrategy: (attempt: number) =>
           Math.min(100 * 2 ** Math.min(attempt, 10), options.maxReconnectDelayMs ?? 500),
-        redisOptions: {
-          ...common,
-          ...(parsed.username !== '' ? { username: decodeURIComponent(parsed.username) } : {}),
-          ...(parsed.password !== '' ? { password: decodeURIComponent(parsed.password) } : {}),
-          ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
-        },
+        redisOptions: { ...common, ...urlCredentials(url) },
       },
     );
   }
   return new Redis(url, common);
+}
+
+/**
+ * The user, password and TLS setting of a `redis://` / `rediss://` URL, for the nodes of a cluster
+ * client (ioredis takes a URL for a single node only).
+ */
+export function urlCredentials(url: string): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
+  const parsed = new URL(url);
+  return {
+    ...(parsed.username !== '' ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password !== '' ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
 }
 
 /** Resolves once the client is ready, or rejects after `timeoutMs` (it keeps reconnecting regardless). */
