@@ -8,6 +8,7 @@ COPY package.json package-lock.json ./
 COPY tools ./tools
 COPY packages/test-utils/package.json packages/test-utils/
 COPY packages/session-store/package.json packages/session-store/
+COPY packages/passwords/package.json packages/passwords/
 COPY packages/tacacs-plus/package.json packages/tacacs-plus/
 COPY packages/client/package.json packages/client/
 COPY apps/auth-api/package.json apps/auth-api/
@@ -28,6 +29,8 @@ COPY --from=build /app/tools ./tools
 COPY --from=build /app/packages/session-store/package.json /app/packages/session-store/
 COPY --from=build /app/packages/session-store/dist /app/packages/session-store/dist
 COPY --from=build /app/packages/session-store/lua /app/packages/session-store/lua
+COPY --from=build /app/packages/passwords/package.json /app/packages/passwords/
+COPY --from=build /app/packages/passwords/dist /app/packages/passwords/dist
 COPY --from=build /app/packages/tacacs-plus/package.json /app/packages/tacacs-plus/
 COPY --from=build /app/packages/tacacs-plus/dist /app/packages/tacacs-plus/dist
 COPY --from=build /app/packages/client/package.json /app/packages/client/

@@ -14,7 +14,8 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, 'faults', 'tsconfig.json'), diagnostics: false }],
   },
   moduleNameMapper: {
-    '^@sessiond/(session-store|tacacs-plus|test-utils|client)$': '<rootDir>/../packages/$1/src/index.ts',
+    '^@sessiond/(session-store|tacacs-plus|passwords|test-utils|client)$':
+      '<rootDir>/../packages/$1/src/index.ts',
   },
   maxWorkers: 1,
   // Real servers start, stop and restart in every case; the whole suite runs in about a minute.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { SessionStore, createRedisClient, waitUntilReady } from '@sessiond/session-store';
-import { hashPassword } from '@sessiond/tacacs-plus';
+import { hashPassword } from '@sessiond/passwords';
 import { RedisServer, freePort } from '@sessiond/test-utils';
 import { inBatches } from '../common/load';
 import { runProcess, startProcess, type Running } from '../common/processes';

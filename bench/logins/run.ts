@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { SessionStore, createRedisClient, waitUntilReady } from '@sessiond/session-store';
-import { hashPassword } from '@sessiond/tacacs-plus';
+import { hashPassword } from '@sessiond/passwords';
 import { RedisServer, freePort } from '@sessiond/test-utils';
 import type { LoadResult, LoadSpec } from '../http/load';
 import { inBatches } from '../common/load';

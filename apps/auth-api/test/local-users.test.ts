@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifyPassword } from '@sessiond/tacacs-plus';
+import { verifyPassword } from '@sessiond/passwords';
 import { waitFor } from '@sessiond/test-utils';
 import { startHarness, stopSharedRedis, writeLocalUsers, type Harness } from './support/harness';
 

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { hashPassword } from '@sessiond/tacacs-plus';
+import { hashPassword } from '@sessiond/passwords';
 import { PasswordVerifier } from '../src/aaa/password-verifier';
 
 /** Nice value and scheduling policy of every thread of this process (Linux /proc/self/task/<tid>/stat). */

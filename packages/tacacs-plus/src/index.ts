@@ -84,17 +84,6 @@ export {
   type UnavailableReason,
 } from './errors';
 
-// Users file and password hashing (shared with sessiond's local AAA method)
-export {
-  hashPassword,
-  parseScryptHash,
-  verifyPassword,
-  verifyPasswordSync,
-  type HashPasswordOptions,
-  type ScryptHash,
-} from './password-hash';
-export { loadUsersFile, parseUsers, type UserRecord, type UsersDatabase } from './users-file';
-
 // Client
 export {
   TacacsClient,

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { verifyPasswordSync } from '@sessiond/tacacs-plus';
+import { verifyPasswordSync } from '@sessiond/passwords';
 
 /** One password check asked of a hashing worker. */
 export interface HashTask {

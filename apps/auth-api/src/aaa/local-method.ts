@@ -1,4 +1,4 @@
-import { hashPassword } from '@sessiond/tacacs-plus';
+import { hashPassword } from '@sessiond/passwords';
 import type { LocalUsers } from './local-users';
 import { PasswordVerifier } from './password-verifier';
 import type { AaaMethod, AaaOutcome, AaaRequest, AaaSourceState } from './types';

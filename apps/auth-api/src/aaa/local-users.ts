@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { loadUsersFile, type UserRecord } from '@sessiond/tacacs-plus';
+import { loadUsersFile, type UserRecord } from '@sessiond/passwords';
 import type { Logger } from '../logger';
 
 /**

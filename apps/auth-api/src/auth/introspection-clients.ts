@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { verifyPassword } from '@sessiond/tacacs-plus';
+import { verifyPassword } from '@sessiond/passwords';
 
 interface Client {
   readonly id: string;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createHash, randomBytes } from 'node:crypto';
-import { hashPassword } from '@sessiond/tacacs-plus';
+import { hashPassword } from '@sessiond/passwords';
 import { readSecret } from './read-secret';
 
 const USAGE = `usage: sessiond-hash-password [--client | --new-client-secret]

@@ -11,7 +11,7 @@ const resolve = loader._resolveFilename;
 const PACKAGES = join(__dirname, '..', '..', '..', '..', 'packages');
 
 loader._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
-  const match = /^@sessiond\/(session-store|tacacs-plus|test-utils)$/.exec(request);
+  const match = /^@sessiond\/(session-store|tacacs-plus|passwords|test-utils)$/.exec(request);
   if (match?.[1] !== undefined) return join(PACKAGES, match[1], 'src', 'index.ts');
   return resolve.call(this, request, ...rest);
 };

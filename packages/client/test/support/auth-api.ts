@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { hashPassword } from '@sessiond/tacacs-plus';
+import { hashPassword } from '@sessiond/passwords';
 import { RedisServer, freePort, uniqueKeyPrefix, waitFor } from '@sessiond/test-utils';
 
 /** The built auth-api (`npm test` runs `tsc -b` first). */

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { PasswordsError } from '@sessiond/passwords';
 import { TacacsError } from '../errors';
 import { parseServerArgs, USAGE } from './parse-args';
 import { startServerFromCli } from './run-server';
@@ -36,9 +37,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // TacacsErrors carry no secrets; anything else is reported by name only to be safe.
+  // TacacsErrors and PasswordsErrors (a bad users file) carry no secrets; anything else is reported
+  // with its name.
   const message =
-    error instanceof TacacsError
+    error instanceof TacacsError || error instanceof PasswordsError
       ? error.message
       : error instanceof Error
         ? `${error.name}: ${error.message}`

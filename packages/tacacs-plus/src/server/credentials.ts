@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { verifyPassword, type UserRecord } from '@sessiond/passwords';
 import { CHAP_ID_LENGTH, CHAP_RESPONSE_LENGTH } from '../constants';
-import { verifyPassword } from '../password-hash';
-import type { UserRecord } from '../users-file';
 
 const sha256 = (value: string | Buffer): Buffer => createHash('sha256').update(value).digest();
 

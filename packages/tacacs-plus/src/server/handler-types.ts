@@ -1,4 +1,4 @@
-import type { UsersDatabase } from '../users-file';
+import type { UsersDatabase } from '@sessiond/passwords';
 import type { AccountingLog, AccountingRecord } from './accounting-log';
 
 export type RequestKind = 'authentication' | 'authorization' | 'accounting';

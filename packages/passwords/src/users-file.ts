@@ -1,10 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { MAX_SHORT_FIELD, PrivLevel } from './constants';
-import { TacacsConfigError } from './errors';
-import { parseScryptHash } from './password-hash';
+import { UsersFileError } from './errors';
+import { parseScryptHash } from './scrypt-hash';
 
 /**
- * One user of the users file (shared by the TACACS+ test server and sessiond's local AAA method).
+ * The longest username anywhere in sessiond, in UTF-8 bytes: TACACS+ carries the user in a field with
+ * a one-byte length (RFC 8907 §5.1), and a local user must be able to exist on the TACACS+ side too.
+ */
+const MAX_USERNAME_BYTES = 255;
+
+/** Privilege levels are 0..15 (RFC 8907 §6.1 priv_lvl, Cisco IOS); a user without one gets 1. */
+const PRIV_LVL = { MIN: 0, DEFAULT: 1, MAX: 15 } as const;
+
+/**
+ * One user of the users file (shared by sessiond's local AAA method and the TACACS+ dev server).
  * Exactly one of `password` (plain text; required for CHAP, which needs a reversible secret) or
  * `scrypt` (a `hashPassword` string) is set.
  */
@@ -21,8 +29,11 @@ export interface UsersDatabase {
   readonly users: ReadonlyMap<string, UserRecord>;
 }
 
-function fail(index: number, message: string): never {
-  throw new TacacsConfigError(`users file: users[${index}]: ${message}`);
+function fail(index: number, message: string, cause?: unknown): never {
+  throw new UsersFileError(
+    `users file: users[${index}]: ${message}`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -34,9 +45,11 @@ function parseUser(raw: unknown, index: number): UserRecord {
   const known = new Set(['username', 'password', 'scrypt', 'priv-lvl']);
   for (const key of Object.keys(raw)) if (!known.has(key)) fail(index, `unknown property "${key}"`);
   const { username, password, scrypt } = raw;
-  const privLvl = raw['priv-lvl'] ?? PrivLevel.USER;
+  const privLvl = raw['priv-lvl'] ?? PRIV_LVL.DEFAULT;
   if (typeof username !== 'string' || username === '') fail(index, '"username" must be a non-empty string');
-  if (Buffer.byteLength(username) > MAX_SHORT_FIELD) fail(index, '"username" is longer than 255 bytes');
+  if (Buffer.byteLength(username) > MAX_USERNAME_BYTES) {
+    fail(index, `"username" is longer than ${MAX_USERNAME_BYTES} bytes`);
+  }
   if ((password === undefined) === (scrypt === undefined))
     fail(index, 'set exactly one of "password" or "scrypt"');
   if (password !== undefined && (typeof password !== 'string' || password === '')) {
@@ -47,16 +60,16 @@ function parseUser(raw: unknown, index: number): UserRecord {
     try {
       parseScryptHash(scrypt);
     } catch (error) {
-      fail(index, `"scrypt": ${(error as Error).message}`);
+      fail(index, `"scrypt": ${(error as Error).message}`, error);
     }
   }
   if (
     typeof privLvl !== 'number' ||
     !Number.isInteger(privLvl) ||
-    privLvl < PrivLevel.MIN ||
-    privLvl > PrivLevel.MAX
+    privLvl < PRIV_LVL.MIN ||
+    privLvl > PRIV_LVL.MAX
   ) {
-    fail(index, '"priv-lvl" must be an integer from 0 to 15');
+    fail(index, `"priv-lvl" must be an integer from ${PRIV_LVL.MIN} to ${PRIV_LVL.MAX}`);
   }
   return {
     username,
@@ -68,11 +81,11 @@ function parseUser(raw: unknown, index: number): UserRecord {
 
 /**
  * Validates a users document: `{ "users": [ { "username", "password" | "scrypt", "priv-lvl"? } ] }`.
- * Throws TacacsConfigError naming the first bad entry (never echoing a password).
+ * Throws UsersFileError naming the first bad entry (never echoing a password).
  */
 export function parseUsers(document: unknown): UsersDatabase {
   if (!isObject(document) || !Array.isArray(document['users'])) {
-    throw new TacacsConfigError('users file: expected an object with a "users" array');
+    throw new UsersFileError('users file: expected an object with a "users" array');
   }
   const users = new Map<string, UserRecord>();
   (document['users'] as unknown[]).forEach((raw, index) => {
@@ -91,7 +104,7 @@ export async function loadUsersFile(path: string): Promise<UsersDatabase> {
     document = JSON.parse(text);
   } catch {
     // The parser's message may quote file content (a password): keep it out of the error.
-    throw new TacacsConfigError(`users file ${path}: not valid JSON`);
+    throw new UsersFileError(`users file ${path}: not valid JSON`);
   }
   return parseUsers(document);
 }
