@@ -7,6 +7,7 @@ import { runAuthentication } from './client/authenticate-flow';
 import { runAuthorization } from './client/authorize-flow';
 import type { TacacsClientEvent, TacacsOperation } from './client/events';
 import { runWithFailover, type ServerSlot } from './client/failover';
+import { HoldDown } from './client/hold-down';
 import {
   resolveClientNumbers,
   resolveServer,
@@ -76,7 +77,7 @@ export class TacacsClient {
           this.emit({ type: 'connection-opened', server: resolved.label });
         },
       });
-      return { config: resolved, counters, connections };
+      return { config: resolved, counters, connections, holdDown: new HoldDown() };
     });
   }
 
@@ -112,7 +113,7 @@ export class TacacsClient {
 
   /** Per-server counters, in configuration order. */
   stats(): TacacsServerStats[] {
-    return this.slots.map((slot) => slot.counters.snapshot());
+    return this.slots.map((slot) => slot.counters.snapshot(slot.holdDown.heldDownUntil));
   }
 
   /** Refuses new operations, lets the pending ones settle, then closes every connection. */

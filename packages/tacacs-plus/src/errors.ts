@@ -151,10 +151,13 @@ export class TacacsUnavailableError extends TacacsError {
     readonly causes: readonly TacacsFailureCause[],
     readonly serversTried: number,
     readonly attempts: number,
+    /** Servers skipped because they were held down. */
+    readonly skipped: readonly string[] = [],
   ) {
     super(
       `no TACACS+ server answered (${reason}; ${serversTried} server(s), ${attempts} attempt(s))` +
-        (causes.length > 0 ? `: ${causes.map((c) => `${c.server}: ${c.error.message}`).join('; ')}` : ''),
+        (causes.length > 0 ? `: ${causes.map((c) => `${c.server}: ${c.error.message}`).join('; ')}` : '') +
+        (skipped.length > 0 ? `; held down: ${skipped.join(', ')}` : ''),
       causes.length > 0 ? { cause: causes[causes.length - 1]?.error } : undefined,
     );
   }

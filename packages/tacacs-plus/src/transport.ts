@@ -7,6 +7,8 @@ export interface TransportTarget {
   readonly host: string;
   readonly port: number;
   readonly connectTimeoutMs: number;
+  /** The local address to connect from (default: the operating system's choice). */
+  readonly localAddress?: string | undefined;
   /** Aborting rejects with a `deadline` TacacsTimeoutError and destroys the half-open socket. */
   readonly signal?: AbortSignal | undefined;
 }
@@ -51,7 +53,11 @@ export const tcpTransport: TacacsTransport = {
         reject(new TacacsTimeoutError('deadline', undefined));
         return;
       }
-      const socket: Socket = connect({ host: target.host, port: target.port });
+      const socket: Socket = connect({
+        host: target.host,
+        port: target.port,
+        ...(target.localAddress !== undefined ? { localAddress: target.localAddress } : {}),
+      });
       socket.setNoDelay(true);
       const finish = (error?: Error): void => {
         clearTimeout(timer);

@@ -74,7 +74,7 @@ test('primary refused → secondary answers; the primary is retried once, then h
   expect(c.stats()[0]?.attempts).toBe(2);
 });
 
-test('when every server is held down they are tried anyway, and a success clears the hold-down', async () => {
+test('when every server is held down nothing is sent until the hold-down ends; a probe that passes clears it', async () => {
   const port = await freePort();
   let now = 1_000_000;
   const c = makeClient([{ host: '127.0.0.1', port, key: KEY }], {
@@ -87,8 +87,11 @@ test('when every server is held down they are tried anyway, and a success clears
   now += 1_000;
   const back = await startServer({ port });
   try {
-    expect((await c.authenticate(alice)).status).toBe('pass');
+    expect(await c.authenticate(alice)).toMatchObject({ status: 'unavailable', serversTried: 0 });
     expect(events.some((e) => e.type === 'all-held-down')).toBe(true);
+    expect(back.stats().connectionsAccepted).toBe(0);
+    now += 60_000;
+    expect((await c.authenticate(alice)).status).toBe('pass');
     expect(c.stats()[0]?.heldDownUntil).toBeUndefined();
   } finally {
     await back.close();

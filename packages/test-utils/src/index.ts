@@ -6,4 +6,5 @@ export { ping } from './ping';
 export { RedisCluster, type ClusterNode } from './redis-cluster';
 export { redisForTests, type TestRedis } from './redis-for-tests';
 export { RedisServer, type RedisServerOptions } from './redis-server';
+export { startSilentServer, type SilentServer } from './silent-server';
 export { sleep, waitFor } from './wait';

@@ -1,4 +1,5 @@
 import type { TacacsServerFailure } from '../errors';
+import type { DownReason } from './hold-down';
 
 export type TacacsOperation = 'authenticate' | 'authorize' | 'accounting';
 
@@ -35,11 +36,30 @@ export type TacacsClientEvent =
       readonly to: string;
     }
   | {
+      /** Every attempt timed out or was refused: the server is skipped until `until`. */
       readonly type: 'hold-down';
       readonly server: string;
       readonly holdDownMs: number;
       readonly until: number;
+      readonly reason: DownReason;
     }
-  | { readonly type: 'all-held-down'; readonly operation: TacacsOperation }
+  | {
+      /** The hold-down ended: one operation sends a single attempt to see if the server is back. */
+      readonly type: 'probe';
+      readonly operation: TacacsOperation;
+      readonly server: string;
+    }
+  | {
+      /** A held-down server answered again (a probe, or the only path left). */
+      readonly type: 'recovered';
+      readonly server: string;
+      readonly downForMs: number;
+    }
+  | {
+      /** Every server is held down (or being probed): the operation ends at once, nothing is sent. */
+      readonly type: 'all-held-down';
+      readonly operation: TacacsOperation;
+      readonly retryAt: number | undefined;
+    }
   | { readonly type: 'weak-key'; readonly server: string; readonly keyLength: number }
   | { readonly type: 'connection-opened'; readonly server: string };

@@ -11,6 +11,7 @@ import {
   type UnavailableReason,
 } from '../errors';
 import type { TacacsClientEvent, TacacsOperation } from './events';
+import type { HoldDown } from './hold-down';
 import type { ResolvedServer } from './options';
 import type { TacacsUnavailable } from './results';
 import type { ServerCounters } from './stats';
@@ -18,6 +19,7 @@ import type { ServerCounters } from './stats';
 export interface ServerSlot {
   readonly config: ResolvedServer;
   readonly counters: ServerCounters;
+  readonly holdDown: HoldDown;
 }
 
 export interface FailoverSettings {
@@ -66,23 +68,12 @@ export function unavailableReason(
   return 'error';
 }
 
-/** Servers to try, in order: those not held down, or all of them when every one is held down. */
-function candidates(
-  slots: readonly ServerSlot[],
-  settings: FailoverSettings,
-  operation: TacacsOperation,
-): ServerSlot[] {
-  const now = settings.now();
-  const alive = slots.filter((slot) => (slot.counters.heldDownUntil ?? 0) <= now);
-  if (alive.length > 0) return alive;
-  settings.emit({ type: 'all-held-down', operation });
-  return [...slots];
-}
-
 /**
  * The client's failover policy (tacacs.md): ordered servers; PASS and FAIL are final (FAIL is never
  * retried nor failed over); ERROR, key mismatch and protocol errors move to the next server; refused
- * and timed-out servers are retried `retries` times, then held down; the caller's signal bounds it all.
+ * and timed-out servers are retried `retries` times, then held down (hold-down.ts): skipped without
+ * a connection attempt until one probe finds them back. When every server is held down the operation
+ * ends at once as unavailable, with the time the soonest may be probed. The caller's signal bounds it all.
  */
 export async function runWithFailover<T extends { readonly status: 'pass' | 'fail' }>(
   operation: TacacsOperation,
@@ -92,76 +83,146 @@ export async function runWithFailover<T extends { readonly status: 'pass' | 'fai
   attempt: (slot: ServerSlot) => Promise<T>,
 ): Promise<Answered<T> | TacacsUnavailable> {
   const causes: TacacsFailureCause[] = [];
+  const skipped: ServerSlot[] = [];
   let attempts = 0;
   let serversTried = 0;
   let deadline = signal?.aborted === true;
   let stop = deadline;
-  const order = candidates(slots, settings, operation);
-  for (const [index, slot] of order.entries()) {
+  let failedFrom: string | undefined;
+  for (const slot of slots) {
     if (stop) break;
+    const claim = slot.holdDown.claim(settings.now());
+    if (claim === 'skip') {
+      skipped.push(slot);
+      continue;
+    }
+    if (claim === 'probe') settings.emit({ type: 'probe', operation, server: slot.config.label });
+    if (failedFrom !== undefined) {
+      settings.emit({ type: 'failover', operation, from: failedFrom, to: slot.config.label });
+    }
     serversTried += 1;
+    // A probe is one attempt: it only has to tell whether the server is back.
+    const rounds = claim === 'probe' ? 0 : settings.retries;
     let lastError: TacacsServerFailure | undefined;
-    for (let round = 0; round <= settings.retries; round += 1) {
-      if (signal?.aborted === true) {
-        deadline = stop = true;
-        break;
-      }
-      attempts += 1;
-      slot.counters.attempts += 1;
-      const started = performance.now();
-      try {
-        const value = await attempt(slot);
-        const latencyMs = performance.now() - started;
-        slot.counters.answered(value.status, latencyMs);
-        slot.counters.heldDownUntil = undefined;
-        settings.emit({
-          type: 'attempt',
-          operation,
-          server: slot.config.label,
-          attempt: round + 1,
-          outcome: value.status,
-          latencyMs,
-        });
-        return { status: 'answered', slot, value };
-      } catch (error) {
-        if (!isServerFailure(error)) throw error;
-        lastError = error;
-        const latencyMs = performance.now() - started;
-        causes.push({ server: slot.config.label, attempt: round + 1, error });
-        settings.emit({
-          type: 'attempt',
-          operation,
-          server: slot.config.label,
-          attempt: round + 1,
-          outcome: 'error',
-          latencyMs,
-          error: { code: error.code, message: error.message },
-        });
-        if (error instanceof TacacsTimeoutError && error.phase === 'deadline') {
+    let verdict = false;
+    try {
+      for (let round = 0; round <= rounds; round += 1) {
+        if (signal?.aborted === true) {
           deadline = stop = true;
           break;
         }
-        if (error instanceof TacacsTimeoutError) slot.counters.timeouts += 1;
-        else slot.counters.errors += 1;
-        if (error instanceof TacacsClientClosedError) {
-          stop = true;
-          break;
+        attempts += 1;
+        slot.counters.attempts += 1;
+        const started = performance.now();
+        try {
+          const value = await attempt(slot);
+          const latencyMs = performance.now() - started;
+          slot.counters.answered(value.status, latencyMs);
+          settings.emit({
+            type: 'attempt',
+            operation,
+            server: slot.config.label,
+            attempt: round + 1,
+            outcome: value.status,
+            latencyMs,
+          });
+          verdict = true;
+          markAnswered(slot, settings);
+          return { status: 'answered', slot, value };
+        } catch (error) {
+          if (!isServerFailure(error)) throw error;
+          lastError = error;
+          const latencyMs = performance.now() - started;
+          causes.push({ server: slot.config.label, attempt: round + 1, error });
+          settings.emit({
+            type: 'attempt',
+            operation,
+            server: slot.config.label,
+            attempt: round + 1,
+            outcome: 'error',
+            latencyMs,
+            error: { code: error.code, message: error.message },
+          });
+          if (error instanceof TacacsTimeoutError && error.phase === 'deadline') {
+            deadline = stop = true;
+            break;
+          }
+          if (error instanceof TacacsTimeoutError) slot.counters.timeouts += 1;
+          else slot.counters.errors += 1;
+          if (error instanceof TacacsClientClosedError) {
+            stop = true;
+            break;
+          }
+          if (!looksDead(error)) {
+            // It answered, if only with ERROR or bytes we cannot read: reachable, so not held down.
+            verdict = true;
+            markAnswered(slot, settings);
+            break;
+          }
+          if (round === rounds) break;
+          settings.emit({ type: 'retry', operation, server: slot.config.label, attempt: round + 2 });
         }
-        if (!looksDead(error) || round === settings.retries) break;
-        settings.emit({ type: 'retry', operation, server: slot.config.label, attempt: round + 2 });
       }
+      if (lastError !== undefined && !deadline && !stop && looksDead(lastError)) {
+        verdict = true;
+        holdDown(slot, settings, lastError);
+      }
+    } finally {
+      // A probe cut short by the deadline (or a bug) decided nothing: the next operation probes.
+      if (claim === 'probe' && !verdict) slot.holdDown.release();
     }
-    if (lastError !== undefined && !deadline && looksDead(lastError) && settings.holdDownMs > 0) {
-      const until = settings.now() + settings.holdDownMs;
-      slot.counters.heldDownUntil = until;
-      settings.emit({ type: 'hold-down', server: slot.config.label, holdDownMs: settings.holdDownMs, until });
-    }
-    const next = order[index + 1];
-    if (!stop && next !== undefined) {
-      settings.emit({ type: 'failover', operation, from: slot.config.label, to: next.config.label });
-    }
+    failedFrom = slot.config.label;
   }
-  const reason = unavailableReason(causes, deadline);
-  const error = new TacacsUnavailableError(reason, causes, serversTried, attempts);
-  return { status: 'unavailable', error, reason, serversTried, attempts };
+  const skippedLabels = skipped.map((slot) => slot.config.label);
+  if (serversTried === 0 && !deadline && skipped.length > 0) {
+    settings.emit({ type: 'all-held-down', operation, retryAt: retryAt(slots) });
+  }
+  const reason =
+    serversTried === 0 && !deadline && skipped.length > 0
+      ? heldDownReason(skipped)
+      : unavailableReason(causes, deadline);
+  const error = new TacacsUnavailableError(reason, causes, serversTried, attempts, skippedLabels);
+  return {
+    status: 'unavailable',
+    error,
+    reason,
+    serversTried,
+    attempts,
+    skipped: skippedLabels,
+    retryAt: retryAt(slots),
+  };
+}
+
+function markAnswered(slot: ServerSlot, settings: FailoverSettings): void {
+  const { recovered, downForMs } = slot.holdDown.answered(settings.now());
+  if (recovered) settings.emit({ type: 'recovered', server: slot.config.label, downForMs });
+}
+
+function holdDown(slot: ServerSlot, settings: FailoverSettings, error: TacacsServerFailure): void {
+  if (settings.holdDownMs <= 0) return;
+  const reason = error instanceof TacacsTimeoutError ? 'timeout' : 'unreachable';
+  const until = slot.holdDown.down(settings.now(), settings.holdDownMs, reason);
+  settings.emit({
+    type: 'hold-down',
+    server: slot.config.label,
+    holdDownMs: settings.holdDownMs,
+    until,
+    reason,
+  });
+}
+
+/** The soonest end of a hold-down when every server is held down; undefined otherwise. */
+function retryAt(slots: readonly ServerSlot[]): number | undefined {
+  let soonest: number | undefined;
+  for (const slot of slots) {
+    const until = slot.holdDown.heldDownUntil;
+    if (until === undefined) return undefined;
+    soonest = soonest === undefined ? until : Math.min(soonest, until);
+  }
+  return soonest;
+}
+
+/** Why nothing was tried: the held-down servers all timed out, or at least one was unreachable. */
+function heldDownReason(skipped: readonly ServerSlot[]): UnavailableReason {
+  return skipped.every((slot) => slot.holdDown.reason === 'timeout') ? 'timeout' : 'unreachable';
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { DEFAULT_MAX_BODY_LENGTH, DEFAULT_PORT } from '../constants';
 import { TacacsConfigError } from '../errors';
 import type { TacacsTransport } from '../transport';
@@ -16,6 +17,11 @@ export interface TacacsServerConfig {
   readonly readTimeoutMs?: number;
   /** Ask for single-connect mode (default false). */
   readonly singleConnect?: boolean;
+  /**
+   * The local IP address connections come from (servers and firewalls often allow only the NAS's
+   * management address). Default: chosen by the operating system.
+   */
+  readonly localAddress?: string;
 }
 
 export interface TacacsClientOptions {
@@ -48,6 +54,7 @@ export interface ResolvedServer {
   readonly connectTimeoutMs: number;
   readonly readTimeoutMs: number;
   readonly singleConnect: boolean;
+  readonly localAddress: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -88,6 +95,9 @@ export function resolveServer(
     throw new TacacsConfigError(`${where}.port must be an integer from 1 to 65535`);
   }
   if (typeof config.key !== 'string') throw new TacacsConfigError(`${where}.key must be a string`);
+  if (config.localAddress !== undefined && isIP(config.localAddress) === 0) {
+    throw new TacacsConfigError(`${where}.localAddress must be an IPv4 or IPv6 address`);
+  }
   if (config.key === '' && !unencrypted && transport.obfuscates) {
     // RFC 8907 §10.5.2: never run without obfuscation by accident.
     throw new TacacsConfigError(`${where}.key is empty; set unencrypted: true to allow that explicitly`);
@@ -104,6 +114,7 @@ export function resolveServer(
     ),
     readTimeoutMs: positive(`${where}.readTimeoutMs`, config.readTimeoutMs ?? DEFAULTS.readTimeoutMs),
     singleConnect: config.singleConnect ?? DEFAULTS.singleConnect,
+    localAddress: config.localAddress,
   };
 }
 

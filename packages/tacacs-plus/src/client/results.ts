@@ -25,6 +25,13 @@ export interface TacacsUnavailable {
   readonly reason: UnavailableReason;
   readonly serversTried: number;
   readonly attempts: number;
+  /** Servers not contacted because they were held down (or another operation was probing them). */
+  readonly skipped: readonly string[];
+  /**
+   * When every server is held down after this operation: the epoch ms at which the soonest one may
+   * be probed again (a caller's Retry-After). Undefined when some server is not held down.
+   */
+  readonly retryAt: number | undefined;
 }
 
 export type AuthenticationResult = TacacsPassBase | TacacsFail | TacacsUnavailable;

@@ -125,6 +125,7 @@ export class ServerConnections {
       host: this.server.host,
       port: this.server.port,
       connectTimeoutMs: this.server.connectTimeoutMs,
+      localAddress: this.server.localAddress,
       signal,
     });
     if (this.closed) {

@@ -31,7 +31,6 @@ export class ServerCounters {
   latencyCount = 0;
   latencyTotalMs = 0;
   latencyLastMs = 0;
-  heldDownUntil: number | undefined;
 
   constructor(readonly server: string) {}
 
@@ -43,7 +42,7 @@ export class ServerCounters {
     this.latencyLastMs = latencyMs;
   }
 
-  snapshot(): TacacsServerStats {
+  snapshot(heldDownUntil: number | undefined): TacacsServerStats {
     return {
       server: this.server,
       attempts: this.attempts,
@@ -58,7 +57,7 @@ export class ServerCounters {
         avgMs: this.latencyCount === 0 ? 0 : this.latencyTotalMs / this.latencyCount,
         lastMs: this.latencyLastMs,
       },
-      heldDownUntil: this.heldDownUntil,
+      heldDownUntil,
     };
   }
 }
