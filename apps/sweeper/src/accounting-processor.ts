@@ -5,11 +5,10 @@ import { AccountingUnavailableError } from './errors';
 import type { Logger } from './logger';
 import type { SweeperMetrics } from './metrics';
 
-/** The `port` field of sessiond's accounting records (the auth-api sends START with the same). */
-export const TACACS_PORT_NAME = 'sessiond';
-
 export interface StopProcessorDeps {
   readonly client: Pick<TacacsClient, 'accounting'>;
+  /** The `port` field of the records (TACACS_PORT_NAME): the auth-api sends START with the same. */
+  readonly portName: string;
   readonly logger: Logger;
   readonly metrics: SweeperMetrics;
 }
@@ -19,7 +18,7 @@ export interface StopProcessorDeps {
  * server answers, the job throws and BullMQ retries it with exponential back-off; a server that
  * answers FAIL (FOLLOW) is authoritative, so that job ends without a retry.
  */
-export function createStopProcessor({ client, logger, metrics }: StopProcessorDeps) {
+export function createStopProcessor({ client, portName, logger, metrics }: StopProcessorDeps) {
   return async (job: Job<StopJobData>): Promise<void> => {
     const data = job.data;
     const result = await client.accounting({
@@ -27,7 +26,7 @@ export function createStopProcessor({ client, logger, metrics }: StopProcessorDe
       username: data.username,
       taskId: data.sessionId,
       remAddr: data.sourceIp,
-      port: TACACS_PORT_NAME,
+      port: portName,
       privLvl: data.privLvl,
       startTime: new Date(data.createdAtMs),
       stopTime: new Date(data.expiredAtMs),

@@ -1,18 +1,29 @@
 import {
   deepFreeze,
   envBool,
-  envHostPorts,
   envInt,
+  envTacacsServers,
   parseEnv,
+  resolveTacacsServers,
   sessionStoreEnv,
-  type HostPort,
   sessionStoreSettings,
+  tacacsEnv,
+  TACACS_KEY_SECRETS,
+  type HostPort,
   type SessionStoreSettings,
+  type TacacsServer,
 } from '@sessiond/env-config';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
 export type { HostPort };
+
+/** One TACACS+ server that records the STOPs, with its own key. */
+export interface AccountingServer extends HostPort {
+  readonly key: string;
+  /** TACACS_SECRET or TACACS_SECRET_<X>: names the key in logs, which never show it. */
+  readonly secretVariable: string;
+}
 
 /** The sweeper's configuration: read from the environment here and nowhere else (style.md rule 9). */
 export interface SweeperConfig {
@@ -27,8 +38,12 @@ export interface SweeperConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly accounting: {
     readonly enabled: boolean;
-    readonly servers: readonly HostPort[];
-    readonly secret: string;
+    /** Tried in order (TACACS_SERVERS); empty when accounting is off. */
+    readonly servers: readonly AccountingServer[];
+    /** The local address of connections to the servers (default: the system's choice). */
+    readonly sourceAddress: string | undefined;
+    /** The `port` field of the STOP records: the auth-api's STARTs carry the same. */
+    readonly portName: string;
     readonly timeoutMs: number;
     readonly retries: number;
     readonly singleConnect: boolean;
@@ -41,6 +56,7 @@ export interface SweeperConfig {
   readonly shutdownTimeoutMs: number;
 }
 
+// REDIS_URL may carry a password. Each may come from <NAME>_FILE, as may TACACS_SECRET_<X>.
 const SECRET_VARIABLES = new Set(['TACACS_SECRET', 'REDIS_URL']);
 
 const schema = z.object({
@@ -51,8 +67,7 @@ const schema = z.object({
   SWEEPER_PORT: envInt(0, 65_535).default(9465),
   SWEEPER_HOST: z.string().trim().min(1).default('127.0.0.1'),
   TACACS_ACCOUNTING: envBool.default(false),
-  TACACS_SERVERS: envHostPorts.optional(),
-  TACACS_SECRET: z.string().optional(),
+  ...tacacsEnv,
   AAA_TIMEOUT_MS: envInt(1, 600_000).default(5000),
   AAA_RETRIES: envInt(0, 10).default(1),
   TACACS_SINGLE_CONNECT: envBool.default(false),
@@ -62,18 +77,22 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: envInt(100, 600_000).default(20_000),
 });
 
+/** Every variable the sweeper reads by name (TACACS_SECRET_<X> and the `_FILE`s aside). */
+export const KNOWN_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 /** Reads and checks the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): SweeperConfig {
-  const { data, present, problems } = parseEnv(schema, env, SECRET_VARIABLES);
+  const parsed = parseEnv(schema, env, SECRET_VARIABLES, { secretPatterns: [TACACS_KEY_SECRETS] });
+  const { data, present, problems } = parsed;
   // Checked on the raw values too, so one start-up reports every problem at once.
+  let servers: TacacsServer[] = [];
   const accounting = envBool.safeParse(present['TACACS_ACCOUNTING'] ?? 'false');
   if (accounting.success && accounting.data) {
-    if (present['TACACS_SERVERS'] === undefined) {
-      problems.push('TACACS_SERVERS: required when TACACS_ACCOUNTING is true');
-    }
-    if (present['TACACS_SECRET'] === undefined) {
-      problems.push('TACACS_SECRET: required when TACACS_ACCOUNTING is true');
-    }
+    const list = present['TACACS_SERVERS'];
+    const entries = list === undefined ? undefined : envTacacsServers.safeParse(list);
+    if (entries === undefined) problems.push('TACACS_SERVERS: required when TACACS_ACCOUNTING is true');
+    // (A bad list is reported by parseEnv already.)
+    else if (entries.success) servers = resolveTacacsServers(entries.data, parsed, problems);
   }
   if (data === undefined || problems.length > 0) throw new ConfigError(problems);
   const e = data;
@@ -84,8 +103,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     http: { host: e.SWEEPER_HOST, port: e.SWEEPER_PORT },
     accounting: {
       enabled: e.TACACS_ACCOUNTING,
-      servers: e.TACACS_SERVERS ?? [],
-      secret: e.TACACS_SECRET ?? '',
+      servers: servers.map(({ host, port, key, secretVariable }) => ({ host, port, key, secretVariable })),
+      sourceAddress: e.TACACS_SOURCE_ADDRESS,
+      portName: e.TACACS_PORT_NAME,
       timeoutMs: e.AAA_TIMEOUT_MS,
       retries: e.AAA_RETRIES,
       singleConnect: e.TACACS_SINGLE_CONNECT,

@@ -1,3 +1,4 @@
+import { formatHostPort } from '@sessiond/env-config';
 import { SessionStore, waitUntilReady } from '@sessiond/session-store';
 import { TacacsClient } from '@sessiond/tacacs-plus';
 import { loadConfig, type SweeperConfig } from './config';
@@ -32,19 +33,24 @@ async function main(): Promise<void> {
     indexShards: config.redis.indexShards,
     operationTimeoutMs: STORE_OPERATION_TIMEOUT_MS,
   });
+  const { sourceAddress } = config.accounting;
   const tacacs = config.accounting.enabled
     ? new TacacsClient({
-        servers: config.accounting.servers.map(({ host, port }) => ({
+        servers: config.accounting.servers.map(({ host, port, key }) => ({
           host,
           port,
-          key: config.accounting.secret,
+          key,
           connectTimeoutMs: config.accounting.timeoutMs,
           readTimeoutMs: config.accounting.timeoutMs,
           singleConnect: config.accounting.singleConnect,
+          ...(sourceAddress === undefined ? {} : { localAddress: sourceAddress }),
         })),
         retries: config.accounting.retries,
         onEvent: (event) => {
-          if (event.type === 'weak-key') logger.warn({ server: event.server }, 'TACACS_SECRET is short');
+          if (event.type !== 'weak-key') return;
+          // event.server is the client's label: host:port, IPv6 in brackets, as formatHostPort writes it.
+          const server = config.accounting.servers.find((s) => formatHostPort(s) === event.server);
+          logger.warn({ server: event.server }, `${server?.secretVariable ?? 'the TACACS+ key'} is short`);
         },
       })
     : undefined;
@@ -64,6 +70,7 @@ async function main(): Promise<void> {
         ? undefined
         : {
             client: tacacs,
+            portName: config.accounting.portName,
             attempts: config.accounting.attempts,
             concurrency: config.accounting.concurrency,
           },

@@ -34,6 +34,8 @@ export interface SweeperDeps {
   readonly accounting?:
     | {
         readonly client: Pick<TacacsClient, 'accounting'>;
+        /** The `port` field of the STOP records (TACACS_PORT_NAME). */
+        readonly portName: string;
         readonly attempts: number;
         readonly concurrency: number;
       }
@@ -132,7 +134,7 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
       const accounting = deps.accounting;
       stopWorker = new Worker<StopJobData, void>(
         ACCOUNTING_QUEUE,
-        createStopProcessor({ client: accounting.client, logger, metrics }),
+        createStopProcessor({ client: accounting.client, portName: accounting.portName, logger, metrics }),
         { connection, prefix, concurrency: accounting.concurrency, drainDelay },
       );
       stopWorker.on('error', (error) => logger.error({ err: error }, 'accounting worker error'));

@@ -15,6 +15,8 @@ import { totalDue } from '../src/sweeper';
 import { createSessions, openStore, startSweeper, type TestSweeper } from './support/harness';
 
 const KEY = 'sweeper-test-shared-secret';
+// TACACS_PORT_NAME: the records carry what the config says, not a constant.
+const PORT_NAME = 'tty-sweeper-test';
 
 describe('accounting STOP for expired sessions', () => {
   let redis: TestRedis;
@@ -55,7 +57,7 @@ describe('accounting STOP for expired sessions', () => {
   async function sweeperWith(prefix: string, client: TacacsClient): Promise<TestSweeper> {
     const sweeper = await startSweeper(
       { url: redis.url },
-      { keyPrefix: prefix, accounting: { client, attempts: 6, concurrency: 4 } },
+      { keyPrefix: prefix, accounting: { client, portName: PORT_NAME, attempts: 6, concurrency: 4 } },
     );
     cleanup.push(() => sweeper.close());
     return sweeper;
@@ -126,7 +128,7 @@ describe('accounting STOP for expired sessions', () => {
         flag: 'stop',
         username: session.username,
         remAddr: session.sourceIp,
-        port: 'sessiond',
+        port: PORT_NAME,
         privLvl: session.privLvl,
       });
       expect(record?.args).toMatchObject({

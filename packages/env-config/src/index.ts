@@ -1,11 +1,28 @@
-export { deepFreeze, parseEnv, type ParsedEnv } from './parse-env';
+export { deepFreeze, parseEnv, type ParseEnvOptions, type ParsedEnv } from './parse-env';
+export { envBool, envInt, sessionStoreEnv, sessionStoreSettings, type SessionStoreSettings } from './parsers';
 export {
-  envBool,
   envHostPorts,
-  envInt,
+  envList,
+  formatHostPort,
   parseHostPort,
-  sessionStoreEnv,
-  sessionStoreSettings,
+  parseHostPortEntry,
+  type EntryResult,
   type HostPort,
-  type SessionStoreSettings,
-} from './parsers';
+  type HostPortEntryOptions,
+  type ListFormat,
+} from './host-port';
+export { envIpAddress, hostProblem } from './hosts';
+export { envReadableFile, fileProblem } from './readable-file';
+export { FILE_SUFFIX } from './secret-files';
+export { editDistance, lookAlikeProblems, type NamePattern } from './look-alike';
+export {
+  TACACS_DEFAULT_PORT,
+  TACACS_KEY_SECRETS,
+  envTacacsServers,
+  parseTacacsServerEntry,
+  resolveTacacsServers,
+  tacacsEnv,
+  tacacsSecretVariable,
+  type TacacsServer,
+  type TacacsServerEntry,
+} from './tacacs-servers';

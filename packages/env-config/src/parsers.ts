@@ -1,9 +1,5 @@
 import { z } from 'zod';
-
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
+import { envHostPorts, type HostPort } from './host-port';
 
 /** An integer variable within [min, max]. */
 export function envInt(min: number, max: number) {
@@ -22,30 +18,6 @@ export const envBool = z
   .toLowerCase()
   .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }))
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-/** `host:port[,host:port…]`; IPv6 hosts in brackets. */
-export const envHostPorts = z
-  .string()
-  .trim()
-  .transform((value, ctx) => {
-    const nodes = value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== '')
-      .map(parseHostPort);
-    if (nodes.length === 0 || nodes.some((n) => n === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'must be host:port[,host:port…] with ports 1-65535' });
-      return z.NEVER;
-    }
-    return nodes as HostPort[];
-  });
-
-export function parseHostPort(entry: string): HostPort | undefined {
-  const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(entry);
-  const port = Number(match?.[2]);
-  if (match?.[1] === undefined || !Number.isInteger(port) || port < 1 || port > 65_535) return undefined;
-  return { host: match[1], port };
-}
 
 /**
  * The variables through which auth-api and the sweeper reach the same session store: both read

@@ -26,7 +26,7 @@ describe('parseEnv', () => {
     expect(problems).toEqual([
       "PORT: must be at most 65535 (got '70000')",
       "ON: must be true or false (got 'maybe')",
-      "NODES: must be host:port[,host:port…] with ports 1-65535 (got 'h')",
+      "NODES: 'h' has no port: write host:port",
       expect.stringMatching(/^SECRET: /) as string,
     ]);
     expect(problems.join('\n')).not.toContain('short-secret');
