@@ -11,6 +11,7 @@ export {
 } from './errors';
 export { guarded } from './guard';
 export { MAX_TOKEN_LENGTH, parseSessionId, parseToken, sameUser } from './identifiers';
+export type { FailureKind } from './keys';
 export {
   DEFAULT_POLICY,
   MAX_BUCKETS,

@@ -26,9 +26,21 @@ export function userKeys(prefix: string, user: UserRef, shards: number): UserKey
   };
 }
 
-/** STRING: failed logins of the user from one address, under the user's hash tag. */
-export function failuresKey(prefix: string, user: UserRef, addressDigest: string): string {
-  return `${prefix}:{${user.bucket}}:f:${user.tag}${addressDigest}`;
+/** Which count of failed logins: AAA rejects (the login throttle) or fallback rejects during an outage. */
+export type FailureKind = 'login' | 'fallback';
+
+/**
+ * STRING: failed logins of the user from one address, under the user's hash tag. Fallback failures
+ * (a break-glass method refusing during an AAA outage) have their own key, so they never throttle
+ * the user's logins once the primary method is back.
+ */
+export function failuresKey(
+  prefix: string,
+  user: UserRef,
+  addressDigest: string,
+  kind: FailureKind = 'login',
+): string {
+  return `${prefix}:{${user.bucket}}:${kind === 'login' ? 'f' : 'g'}:${user.tag}${addressDigest}`;
 }
 
 export function counterKey(prefix: string, bucket: number): string {

@@ -22,7 +22,7 @@ import {
   type UserRef,
 } from './identifiers';
 import { checkNewSession } from './input';
-import { bucketIndexKeys, counterKey, failuresKey, recordKeys, userKeys } from './keys';
+import { bucketIndexKeys, counterKey, failuresKey, recordKeys, userKeys, type FailureKind } from './keys';
 import {
   resolveOptions,
   resolvePolicy,
@@ -208,11 +208,17 @@ export class SessionStore {
   /**
    * Counts a failed login (an AAA reject; never a timeout or a limit refusal) of the user from the
    * address, in a window that starts with the first failure. create() refuses the pair once the
-   * count reaches its `maxFailures`, and a successful create() clears it.
+   * count reaches its `maxFailures`, and a successful create() clears it. `kind: 'fallback'` counts
+   * failures of a fallback method during an AAA outage in a key of their own, which create() ignores.
    */
-  async recordLoginFailure(username: string, address: string, windowMs: number): Promise<LoginFailure> {
+  async recordLoginFailure(
+    username: string,
+    address: string,
+    windowMs: number,
+    kind: FailureKind = 'login',
+  ): Promise<LoginFailure> {
     const user = this.user(username);
-    const key = failuresKey(this.options.keyPrefix, user, addressDigest(address));
+    const key = failuresKey(this.options.keyPrefix, user, addressDigest(address), kind);
     const raw = await this.run('recordLoginFailure', () =>
       this.redis.sessiondRecordLoginFailure(key, windowMs),
     );

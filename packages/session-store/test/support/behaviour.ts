@@ -250,6 +250,22 @@ export function storeBehaviour(client: () => Client): void {
       });
     });
 
+    it('counts fallback failures apart: they never throttle create(), nor does a success clear them', async () => {
+      const s = store();
+      for (let i = 1; i <= 5; i += 1) {
+        await expect(
+          s.recordLoginFailure('alice', alice.sourceIp, 60_000, 'fallback'),
+        ).resolves.toMatchObject({ failures: i });
+      }
+      await expect(s.create(alice, {}, { maxFailures: 1 })).resolves.toBeDefined();
+      await expect(s.recordLoginFailure('alice', alice.sourceIp, 60_000, 'fallback')).resolves.toMatchObject({
+        failures: 6,
+      });
+      await expect(s.recordLoginFailure('alice', alice.sourceIp, 60_000)).resolves.toMatchObject({
+        failures: 1,
+      });
+    });
+
     it('forgets failures when their window ends', async () => {
       const s = store();
       await s.recordLoginFailure('alice', alice.sourceIp, 300);
