@@ -54,8 +54,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   const trust = trustOf(app);
+  const tracking = { ...deps, trust };
   app.use((req, res, next) => {
-    trackRequest(req, res, deps, () => (req.route as { path?: string } | undefined)?.path ?? 'unmatched');
+    trackRequest(req, res, tracking, () => (req.route as { path?: string } | undefined)?.path ?? 'unmatched');
     next();
   });
 

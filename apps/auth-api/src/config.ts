@@ -1,16 +1,26 @@
 import { isIP } from 'node:net';
-import { availableParallelism } from 'node:os';
 import {
   deepFreeze,
-  envBool,
-  envHostPorts,
   envInt,
+  envReadableFile,
   parseEnv,
   sessionStoreEnv,
   sessionStoreSettings,
+  type ParsedEnv,
   type SessionStoreSettings,
 } from '@sessiond/env-config';
 import { z } from 'zod';
+import {
+  AAA_ENV,
+  AAA_METHOD_KEYS,
+  AAA_METHODS,
+  AAA_SECRET_PATTERNS,
+  AAA_SECRET_VARIABLES,
+  type AaaMethodKey,
+  type AaaSettings,
+  type CommonAaaSettings,
+} from './aaa/registry';
+import { ConfigError } from './config-error';
 
 /** The auth-api's configuration: read from the environment here and nowhere else (style.md rule 9). */
 export interface Config {
@@ -27,23 +37,15 @@ export interface Config {
     readonly limitPolicy: 'reject' | 'evict-oldest';
   };
   readonly aaa: {
-    readonly methods: readonly ('tacacs' | 'local')[];
+    /** AAA_METHODS, in order. */
+    readonly methods: readonly AaaMethodKey[];
     readonly timeoutMs: number;
     readonly retries: number;
     readonly deadlineMs: number;
-  };
-  readonly tacacs: {
-    readonly servers: readonly { readonly host: string; readonly port: number }[];
-    readonly secret: string;
-    readonly authType: 'pap' | 'ascii' | 'chap';
-    readonly authorization: boolean;
-    readonly accounting: boolean;
-    readonly singleConnect: boolean;
-    readonly holdDownMs: number;
+    /** The settings of each method in use (listed, or needed by another feature). */
+    readonly settings: AaaSettings;
   };
   readonly requiredPrivLvl: number;
-  readonly localUsersFile: string | undefined;
-  readonly localHashConcurrency: number;
   readonly loginThrottle: { readonly maxFailures: number; readonly windowS: number };
   readonly introspectionClientsFile: string | undefined;
   readonly adminUsers: readonly string[];
@@ -51,18 +53,10 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
 }
 
-/** A bad environment: the message names every bad variable (never a secret's value). */
-export class ConfigError extends Error {
-  readonly code = 'invalid_config';
+export { ConfigError };
 
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-// REDIS_URL may carry a password.
-const SECRET_VARIABLES = new Set(['TACACS_SECRET', 'REDIS_URL']);
+// REDIS_URL may carry a password; each AAA method names its own secrets.
+const SECRET_VARIABLES = new Set(['REDIS_URL', ...AAA_SECRET_VARIABLES]);
 const optionalText = z
   .string()
   .trim()
@@ -72,8 +66,8 @@ const optionalText = z
 const schema = z.object({
   PORT: envInt(0, 65_535).default(8080),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
-  TLS_CERT_FILE: optionalText,
-  TLS_KEY_FILE: optionalText,
+  TLS_CERT_FILE: envReadableFile.optional(),
+  TLS_KEY_FILE: envReadableFile.optional(),
   TRUST_PROXY: z.string().trim().default('false'),
   PUBLIC_BASE_URL: optionalText.pipe(
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -89,58 +83,43 @@ const schema = z.object({
   AAA_TIMEOUT_MS: envInt(1, 600_000).default(5000),
   AAA_RETRIES: envInt(0, 10).default(1),
   AAA_DEADLINE_MS: envInt(1, 3_600_000).default(15_000),
-  TACACS_SERVERS: envHostPorts.optional(),
-  TACACS_SECRET: z.string().optional(),
-  TACACS_AUTH_TYPE: z
-    .enum(['pap', 'ascii', 'chap'], { error: "must be 'pap', 'ascii' or 'chap'" })
-    .default('pap'),
-  TACACS_AUTHORIZATION: envBool.default(true),
-  TACACS_ACCOUNTING: envBool.default(false),
-  TACACS_SINGLE_CONNECT: envBool.default(false),
-  TACACS_HOLD_DOWN_MS: envInt(0, 3_600_000).default(30_000),
+  ...AAA_ENV,
   REQUIRED_PRIV_LVL: envInt(0, 15).default(15),
-  LOCAL_USERS_FILE: optionalText,
-  LOCAL_HASH_CONCURRENCY: envInt(1, 256).default(Math.max(1, Math.floor(availableParallelism() / 2))),
   LOGIN_MAX_FAILURES: envInt(0, 1_000_000).default(10),
   LOGIN_FAILURE_WINDOW_S: envInt(1, 31_536_000).default(900),
-  INTROSPECTION_CLIENTS_FILE: optionalText,
+  INTROSPECTION_CLIENTS_FILE: envReadableFile.optional(),
   ADMIN_USERS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: envInt(100, 600_000).default(8_000),
 });
 
+/** Every variable the auth-api reads (the look-alike check and the shared-environment test use it). */
+export const KNOWN_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 /** Reads and checks the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
-  const { data, present, problems } = parseEnv(schema, env, SECRET_VARIABLES);
+  const parsed = parseEnv(schema, env, SECRET_VARIABLES, { secretPatterns: AAA_SECRET_PATTERNS });
+  const { data, present, problems } = parsed;
   // Rules across variables are checked on the raw values too, so one message lists every problem.
   const methods = (present['AAA_METHODS'] ?? 'tacacs,local')
     .split(',')
     .map((m) => m.trim())
     .filter((m) => m !== '');
+  const known = new Set<string>(AAA_METHOD_KEYS);
   if (
     methods.length === 0 ||
-    methods.some((m) => m !== 'tacacs' && m !== 'local') ||
+    methods.some((m) => !known.has(m)) ||
     new Set(methods).size !== methods.length
   ) {
     problems.push(
-      `AAA_METHODS: must list tacacs and/or local once each, in order (got '${present['AAA_METHODS'] ?? ''}')`,
+      `AAA_METHODS: must list ${AAA_METHOD_KEYS.join(' and/or ')} once each, in order (got '${present['AAA_METHODS'] ?? ''}')`,
     );
   }
-  const tacacsNeeded =
-    methods.includes('tacacs') || /^(true|1|yes)$/i.test(present['TACACS_ACCOUNTING']?.trim() ?? '');
-  if (tacacsNeeded && present['TACACS_SERVERS'] === undefined) {
-    problems.push('TACACS_SERVERS: required when AAA_METHODS includes tacacs or TACACS_ACCOUNTING is true');
-  }
-  if (tacacsNeeded && (present['TACACS_SECRET'] ?? '') === '') {
-    problems.push('TACACS_SECRET: required when AAA_METHODS includes tacacs or TACACS_ACCOUNTING is true');
-  }
-  if (
-    methods.length > 0 &&
-    methods.every((m) => m === 'local') &&
-    present['LOCAL_USERS_FILE'] === undefined
-  ) {
-    problems.push('LOCAL_USERS_FILE: required when local is the only AAA method');
-  }
+  const listed = methods.filter((m): m is AaaMethodKey => known.has(m));
+  const aaaSettings = methodSettings(listed, parsed, {
+    timeoutMs: data?.AAA_TIMEOUT_MS ?? 5000,
+    retries: data?.AAA_RETRIES ?? 1,
+  });
   if ((present['TLS_CERT_FILE'] === undefined) !== (present['TLS_KEY_FILE'] === undefined)) {
     problems.push('TLS_CERT_FILE, TLS_KEY_FILE: set both (HTTPS) or neither (HTTP)');
   }
@@ -170,23 +149,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       limitPolicy: e.SESSION_LIMIT_POLICY,
     },
     aaa: {
-      methods: methods as ('tacacs' | 'local')[],
+      methods: listed,
       timeoutMs: e.AAA_TIMEOUT_MS,
       retries: e.AAA_RETRIES,
       deadlineMs: e.AAA_DEADLINE_MS,
-    },
-    tacacs: {
-      servers: e.TACACS_SERVERS ?? [],
-      secret: e.TACACS_SECRET ?? '',
-      authType: e.TACACS_AUTH_TYPE,
-      authorization: e.TACACS_AUTHORIZATION,
-      accounting: e.TACACS_ACCOUNTING,
-      singleConnect: e.TACACS_SINGLE_CONNECT,
-      holdDownMs: e.TACACS_HOLD_DOWN_MS,
+      settings: aaaSettings,
     },
     requiredPrivLvl: e.REQUIRED_PRIV_LVL,
-    localUsersFile: e.LOCAL_USERS_FILE,
-    localHashConcurrency: e.LOCAL_HASH_CONCURRENCY,
     loginThrottle: { maxFailures: e.LOGIN_MAX_FAILURES, windowS: e.LOGIN_FAILURE_WINDOW_S },
     introspectionClientsFile: e.INTROSPECTION_CLIENTS_FILE,
     adminUsers: e.ADMIN_USERS.split(',')
@@ -195,6 +164,43 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   });
+}
+
+/**
+ * Each used AAA method's settings: its own variables parsed on their own (so a bad PORT does not hide
+ * a missing TACACS_SERVERS), then its rules across them (registry.ts).
+ */
+function methodSettings(
+  listed: readonly AaaMethodKey[],
+  parsed: ParsedEnv<unknown>,
+  common: CommonAaaSettings,
+): AaaSettings {
+  const settings: Record<string, unknown> = {};
+  for (const definition of AAA_METHODS) {
+    const isListed = listed.includes(definition.key);
+    if (!definition.isUsed(isListed, parsed.present)) continue;
+    const own = z.object(definition.env).safeParse(
+      Object.fromEntries(
+        Object.keys(definition.env).flatMap((name) => {
+          const value = parsed.present[name];
+          return value === undefined ? [] : [[name, value]];
+        }),
+      ),
+    );
+    if (!own.success) continue; // parseEnv reported each bad variable already
+    settings[definition.key] = (definition.settings as (input: unknown, problems: string[]) => unknown)(
+      {
+        values: own.data,
+        present: parsed.present,
+        unresolved: parsed.unresolved,
+        common,
+        listed: isListed,
+        only: isListed && listed.length === 1,
+      },
+      parsed.problems,
+    );
+  }
+  return settings;
 }
 
 /** Express's trust-proxy setting: a boolean, a hop count, or addresses, subnets and proxy-addr names. */

@@ -3,7 +3,7 @@ import { createHandler } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { addressOf, drain, listen } from './server';
-import { createServices } from './services';
+import { createServices, type Services } from './services';
 
 /** The only wiring: config → services → app → listen → shutdown on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -16,7 +16,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  const services = await createServices(config, logger);
+  let services: Services;
+  try {
+    services = await createServices(config, logger);
+  } catch (error) {
+    // A file a variable names turned out unusable (a users file that does not parse, …).
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`sessiond auth-api: ${error.message}\n`);
+    process.exit(2);
+  }
   // Give Redis a moment before taking traffic; if it is down, start anyway (503s and /readyz say so).
   const redisReady = await waitUntilReady(services.redis, 5000).then(
     () => true,

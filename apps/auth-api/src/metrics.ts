@@ -7,6 +7,8 @@ export interface Metrics {
   readonly logins: Counter<'code'>;
   /** AAA request latency by method and server (`local` for the users file), with the outcome. */
   readonly aaaLatency: Histogram<'method' | 'server' | 'outcome'>;
+  /** Logins a method answered `unavailable` without contacting a server (every server held down). */
+  readonly aaaSkipped: Counter<'method'>;
   readonly tacacsRetries: Counter<'server'>;
   readonly tacacsFailovers: Counter<'from' | 'to'>;
   /** Token validations (token routes and introspection) by result. */
@@ -15,7 +17,20 @@ export interface Metrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 }
 
-export function createMetrics(countSessions: () => Promise<number>): Metrics {
+/** One AAA server's or source's state, for the sessiond_aaa_source_up gauge. */
+export interface AaaSourceSample {
+  readonly method: string;
+  readonly source: string;
+  readonly state: string;
+}
+
+/** States that count as able to answer. */
+const UP_STATES = new Set(['up', 'loaded', 'unknown']);
+
+export function createMetrics(
+  countSessions: () => Promise<number>,
+  aaaSources: () => readonly AaaSourceSample[] = () => [],
+): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sessiond_auth_api_' });
   new Gauge({
@@ -27,6 +42,18 @@ export function createMetrics(countSessions: () => Promise<number>): Metrics {
         this.set(await countSessions());
       } catch {
         // Redis unavailable: the gauge keeps its last value; sessiond_up-style readiness reports it.
+      }
+    },
+  });
+  new Gauge({
+    name: 'sessiond_aaa_source_up',
+    help: 'Each AAA server or source: 1 while it can answer (up, or not yet tried), 0 while down, held down or mismatching keys',
+    labelNames: ['method', 'source', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { method, source, state } of aaaSources()) {
+        this.set({ method, source, state }, UP_STATES.has(state) ? 1 : 0);
       }
     },
   });
@@ -43,6 +70,12 @@ export function createMetrics(countSessions: () => Promise<number>): Metrics {
       help: 'AAA request latency per method and server',
       labelNames: ['method', 'server', 'outcome'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    aaaSkipped: new Counter({
+      name: 'sessiond_aaa_skipped_total',
+      help: 'Logins a method answered unavailable at once because every server was held down',
+      labelNames: ['method'],
       registers: [registry],
     }),
     tacacsRetries: new Counter({

@@ -2,22 +2,23 @@ import type { Cluster, Redis } from 'ioredis';
 import { createRedisClient, SessionStore } from '@sessiond/session-store';
 import { Accounting } from './aaa/accounting';
 import { AaaChain } from './aaa/chain';
-import { LocalMethod } from './aaa/local-method';
-import { LocalUsers } from './aaa/local-users';
-import { TacacsMethod } from './aaa/tacacs-method';
+import { AAA_METHODS, type AaaMethodKey } from './aaa/registry';
+import { TacacsMethod } from './aaa/tacacs/tacacs-method';
+import type { AaaMethod } from './aaa/types';
 import type { AppDeps } from './app';
 import { IntrospectionClients } from './auth/introspection-clients';
 import { LoginThrottle } from './auth/login-throttle';
 import type { Config } from './config';
+import { ConfigError } from './config-error';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 
 export interface Services extends AppDeps {
   readonly redis: Redis | Cluster;
-  readonly tacacs: TacacsMethod | undefined;
-  readonly localUsers: LocalUsers | undefined;
+  /** Every AAA method in use, by key (the chain holds the listed ones, in AAA_METHODS order). */
+  readonly methods: ReadonlyMap<AaaMethodKey, AaaMethod>;
   readonly lifecycle: { draining: boolean };
-  /** Closes TACACS+ connections, the users-file watcher and Redis. */
+  /** Closes AAA connections, the users-file watcher and Redis. */
   close(): Promise<void>;
 }
 
@@ -38,33 +39,52 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     buckets: config.redis.buckets,
     indexShards: config.redis.indexShards,
   });
-  const metrics = createMetrics(() => store.countSessions());
-  const tacacs =
-    config.aaa.methods.includes('tacacs') || config.tacacs.accounting
-      ? new TacacsMethod(config, metrics)
-      : undefined;
-  const localUsers =
-    config.localUsersFile !== undefined ? await LocalUsers.open(config.localUsersFile, logger) : undefined;
-  if (config.aaa.methods.includes('local') && localUsers === undefined) {
-    logger.warn('AAA_METHODS lists local but LOCAL_USERS_FILE is not set: the local method is skipped');
+  const introspectionClients =
+    config.introspectionClientsFile !== undefined
+      ? await IntrospectionClients.load(config.introspectionClientsFile).catch((error: unknown) => {
+          throw new ConfigError([`INTROSPECTION_CLIENTS_FILE: ${(error as Error).message}`]);
+        })
+      : IntrospectionClients.none();
+  const methods = new Map<AaaMethodKey, AaaMethod>();
+  const metrics = createMetrics(
+    () => store.countSessions(),
+    () =>
+      [...methods.values()].flatMap((method) =>
+        method.states().map(({ source, state }) => ({ method: method.name, source, state })),
+      ),
+  );
+  try {
+    for (const definition of AAA_METHODS) {
+      const settings = config.aaa.settings[definition.key];
+      if (settings === undefined) continue;
+      // The registry pairs each key with its own settings type; TypeScript cannot follow that here.
+      const create = definition.create.bind(definition) as (
+        s: typeof settings,
+        c: unknown,
+      ) => Promise<AaaMethod>;
+      methods.set(definition.key, await create(settings, { logger, metrics }));
+    }
+  } catch (error) {
+    await Promise.all([...methods.values()].map((m) => m.close()));
+    redis.disconnect();
+    throw error;
   }
   const aaa = new AaaChain(
-    config.aaa.methods.map((m) =>
-      m === 'tacacs' && tacacs !== undefined
-        ? tacacs
-        : new LocalMethod(localUsers, config.localHashConcurrency),
-    ),
+    config.aaa.methods.flatMap((key) => {
+      const method = methods.get(key);
+      return method === undefined ? [] : [method];
+    }),
+    logger,
   );
+  const tacacs = methods.get('tacacs');
+  const tacacsSettings = config.aaa.settings.tacacs;
   const accounting = new Accounting(
-    config.tacacs.accounting ? tacacs?.client : undefined,
+    tacacs instanceof TacacsMethod && tacacsSettings?.accounting === true ? tacacs.client : undefined,
     config.aaa.deadlineMs,
+    tacacsSettings?.portName ?? '',
     logger,
     metrics,
   );
-  const introspectionClients =
-    config.introspectionClientsFile !== undefined
-      ? await IntrospectionClients.load(config.introspectionClientsFile)
-      : IntrospectionClients.none();
   const throttle = new LoginThrottle(store, {
     maxFailures: config.loginThrottle.maxFailures,
     windowMs: config.loginThrottle.windowS * 1000,
@@ -74,8 +94,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     redis,
     store,
     metrics,
-    tacacs,
-    localUsers,
+    methods,
     aaa,
     accounting,
     introspectionClients,
@@ -83,8 +102,8 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     logger,
     lifecycle: { draining: false },
     async close() {
-      await aaa.close();
-      if (tacacs !== undefined && !config.aaa.methods.includes('tacacs')) await tacacs.close();
+      // Every method in use, listed in the chain or not (TACACS+ for accounting only).
+      await Promise.all([...methods.values()].map((m) => m.close()));
       await redis.quit().catch(() => redis.disconnect());
     },
   };

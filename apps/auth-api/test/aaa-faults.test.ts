@@ -29,7 +29,9 @@ describe('AAA failures each get their own status', () => {
         const res = await h.login('alice', 'alice-pw');
         const elapsed = Date.now() - started;
         expect(res.status).toBe(503);
-        expect(res.headers['retry-after']).toBe('1');
+        // Both attempts timed out: the server is held down (TACACS_HOLD_DOWN_MS, 30 s by default).
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(25);
+        expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(30);
         expect(res.body).toMatchObject({
           code: 'aaa_unavailable',
           aaa: { method: 'tacacs+', status: 'timeout', servers_tried: 1, timeout_ms: 300, retries: 1 },
@@ -55,8 +57,11 @@ describe('AAA failures each get their own status', () => {
           .get('/api/v1/auth/token-services')
           .set('X-auth-token', (res.body as Record<string, string>)['token-id'] ?? '');
         expect((list.body as { items: { aaa: string }[] }).items[0]?.aaa).toBe('local');
-        // A local user with a wrong password is a plain reject from the local method.
-        expect((await h.login('carol', 'wrong')).body).toMatchObject({ code: 'invalid_credentials' });
+        // A wrong local password during the outage is not the answer: the outage is.
+        expect((await h.login('carol', 'wrong')).body).toMatchObject({
+          code: 'aaa_unavailable',
+          aaa: { method: 'tacacs+', fallback: { method: 'local', result: 'rejected' } },
+        });
       },
     );
   });
@@ -128,7 +133,14 @@ describe('AAA failures each get their own status', () => {
     await withHarness(
       {
         tacacs: [{ type: 'drop' }],
-        env: { AAA_METHODS: 'tacacs', AAA_TIMEOUT_MS: '100', AAA_RETRIES: '0', LOGIN_MAX_FAILURES: '2' },
+        env: {
+          AAA_METHODS: 'tacacs',
+          AAA_TIMEOUT_MS: '100',
+          AAA_RETRIES: '0',
+          LOGIN_MAX_FAILURES: '2',
+          // Every login reaches the server (no hold-down), so each timeout is a chance to count.
+          TACACS_HOLD_DOWN_MS: '0',
+        },
       },
       async (h) => {
         for (let i = 0; i < 4; i += 1) expect((await h.login('alice', 'alice-pw')).status).toBe(503);

@@ -3,9 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyPassword } from '@sessiond/passwords';
 import { waitFor } from '@sessiond/test-utils';
+import type { LocalMethod } from '../src/aaa/local/local-method';
+import type { LocalUsers } from '../src/aaa/local/local-users';
 import { startHarness, stopSharedRedis, writeLocalUsers, type Harness } from './support/harness';
 
 let h: Harness;
+
+/** The users file behind the local method. */
+const localUsers = (): LocalUsers | undefined => (h.services.methods.get('local') as LocalMethod).users;
 
 beforeAll(async () => {
   h = await startHarness({ env: { AAA_METHODS: 'local' } });
@@ -20,12 +25,12 @@ describe('local users file', () => {
   it('authenticates scrypt users and reloads the file when it changes', async () => {
     expect((await h.login('carol', 'carol-pw')).status).toBe(200);
     expect((await h.login('dave', 'dave-pw')).status).toBe(401);
-    const loads = h.services.localUsers?.reloads ?? 0;
+    const loads = localUsers()?.reloads ?? 0;
     await writeLocalUsers(h.localUsersFile, [
       { username: 'dave', password: 'dave-pw', 'priv-lvl': 15 },
       { username: 'carol', password: 'carol-new-pw', 'priv-lvl': 15 },
     ]);
-    await waitFor(() => (h.services.localUsers?.reloads ?? 0) > loads, {
+    await waitFor(() => (localUsers()?.reloads ?? 0) > loads, {
       timeoutMs: 5000,
       message: 'the users file reload',
     });
@@ -35,13 +40,13 @@ describe('local users file', () => {
   });
 
   it('keeps the previous users when the new file is broken', async () => {
-    const loads = h.services.localUsers?.reloads ?? 0;
+    const loads = localUsers()?.reloads ?? 0;
     writeFileSync(h.localUsersFile, '{ not json');
     await waitFor(() => h.logs.some((l) => l.includes('not reloaded')), {
       timeoutMs: 5000,
       message: 'the reload error',
     });
-    expect(h.services.localUsers?.reloads).toBe(loads);
+    expect(localUsers()?.reloads).toBe(loads);
     expect((await h.login('dave', 'dave-pw')).status).toBe(200);
     expect(h.logs.join('')).not.toContain('dave-pw');
   });

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { hashPassword } from '@sessiond/passwords';
-import { PasswordVerifier } from '../src/aaa/password-verifier';
+import { PasswordVerifier } from '../src/aaa/local/password-verifier';
 
 /** Nice value and scheduling policy of every thread of this process (Linux /proc/self/task/<tid>/stat). */
 function threads(): { nice: number; policy: number }[] {

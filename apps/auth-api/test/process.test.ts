@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -51,6 +51,50 @@ describe('the auth-api process', () => {
     expect(message).toContain('SESSION_LIMIT_PER_USER');
     expect(message).toContain('TACACS_SERVERS');
     expect(message).not.toContain('hidden-secret');
+  });
+
+  it.each<[string, (d: string) => Record<string, string>, RegExp]>([
+    [
+      'a list with ;',
+      () => ({ TACACS_SERVERS: '10.0.0.1:99999;10.0.0.2:49' }),
+      /TACACS_SERVERS: .*separator/,
+    ],
+    ['a space-separated list', () => ({ TACACS_SERVERS: '10.0.0.1 10.0.0.2' }), /TACACS_SERVERS: .*space/],
+    [
+      'a look-alike name',
+      () => ({ SESSION_LIMT_PER_USER: '3' }),
+      /SESSION_LIMT_PER_USER: .*SESSION_LIMIT_PER_USER/,
+    ],
+    [
+      'a missing users file',
+      (d) => ({ AAA_METHODS: 'tacacs,local', LOCAL_USERS_FILE: join(d, 'missing.json') }),
+      /LOCAL_USERS_FILE: cannot read .*missing\.json/,
+    ],
+    [
+      'a users file that does not parse',
+      (d) => {
+        writeFileSync(join(d, 'broken.json'), '{ "users": [ { "username": "x" } ] }');
+        return { AAA_METHODS: 'tacacs,local', LOCAL_USERS_FILE: join(d, 'broken.json') };
+      },
+      /LOCAL_USERS_FILE: .*users\[0\]/,
+    ],
+    [
+      'an introspection clients file that does not parse',
+      (d) => {
+        writeFileSync(join(d, 'clients.json'), 'not json');
+        return { INTROSPECTION_CLIENTS_FILE: join(d, 'clients.json') };
+      },
+      /INTROSPECTION_CLIENTS_FILE: .*clients\.json/,
+    ],
+    [
+      'a missing secret file',
+      (d) => ({ TACACS_SECRET: '', TACACS_SECRET_FILE: join(d, 'no.key') }),
+      /TACACS_SECRET_FILE: cannot read/,
+    ],
+  ])('refuses %s with exit 2, naming the variable', async (_what, extra, message) => {
+    const api = await startApi({ ...(await env()), ...extra(dir) }, { waitListening: false });
+    expect(await api.exited).toBe(2);
+    expect(api.stderr.join('')).toMatch(message);
   });
 
   it('on SIGTERM stops accepting, answers the requests in flight, and exits 0', async () => {

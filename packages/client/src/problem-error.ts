@@ -56,7 +56,7 @@ export class SessiondProblemError extends SessiondError {
   readonly limit: number | undefined;
   readonly active: number | undefined;
   readonly policy: string | undefined;
-  /** aaa_unavailable: which method failed and how. */
+  /** aaa_unavailable, aaa_misconfigured: which method failed and how, and what the fallback said. */
   readonly aaa: AaaFailure | undefined;
   /** insufficient_privilege: the user's level and the level required. */
   readonly privLvl: number | undefined;

@@ -59,11 +59,22 @@ export type Introspection =
       readonly absoluteExpiresAt: Date;
     };
 
-/** The `aaa` member of an `aaa_unavailable` problem. */
+/** The `aaa` member of an `aaa_unavailable` or `aaa_misconfigured` problem. */
 export interface AaaFailure {
+  /** The method that was down (`tacacs+`). */
   readonly method: string;
+  /** How: `timeout`, `unreachable`, `error` (503), or `misconfigured` (502, a key mismatch). */
   readonly status: string;
+  /** Servers asked; 0 when every server was held down. */
   readonly serversTried: number;
-  readonly timeoutMs: number;
-  readonly retries: number;
+  /** AAA_TIMEOUT_MS and AAA_RETRIES (aaa_unavailable only). */
+  readonly timeoutMs: number | undefined;
+  readonly retries: number | undefined;
+  /** Every server of the method is held down until then (the next probe). */
+  readonly heldDownUntil: Date | undefined;
+  /**
+   * The method tried after the outage and why it did not let the user in: `rejected`, `throttled`
+   * (too many such failures during the outage) or `unavailable`. An outage is never a wrong password.
+   */
+  readonly fallback: { readonly method: string; readonly result: string } | undefined;
 }

@@ -213,14 +213,22 @@ describe('SessionClient against a running auth-api', () => {
     });
     const error = await failure(new SessionClient({ baseUrl: aaaDown.baseUrl }).login('alice', 'pw'));
     if (!(error instanceof SessiondProblemError)) throw error;
-    expect(error).toMatchObject({ code: 'aaa_unavailable', status: 503, retryAfter: 1 });
+    // The server refused: it is held down (30 s by default), and Retry-After says so.
+    expect(error).toMatchObject({ code: 'aaa_unavailable', status: 503 });
+    expect(error.retryAfter).toBeGreaterThan(25);
     expect(error.aaa).toEqual({
       method: 'tacacs+',
       status: 'unreachable',
       serversTried: 1,
       timeoutMs: 300,
       retries: 0,
+      heldDownUntil: expect.any(Date) as Date,
+      fallback: undefined,
     });
+    // Asked again during the hold-down: no server tried, answered at once.
+    const again = await failure(new SessionClient({ baseUrl: aaaDown.baseUrl }).login('alice', 'pw'));
+    if (!(again instanceof SessiondProblemError)) throw again;
+    expect(again.aaa).toMatchObject({ serversTried: 0, heldDownUntil: error.aaa?.heldDownUntil });
     await aaaDown.kill();
   });
 });

@@ -2,7 +2,6 @@ import type { SessionDescriptor } from '@sessiond/session-store';
 import type { TacacsClient } from '@sessiond/tacacs-plus';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { TACACS_PORT_NAME } from './tacacs-method';
 
 export type StopReason = 'logout' | 'admin' | 'evicted';
 
@@ -15,6 +14,8 @@ export class Accounting {
   constructor(
     private readonly client: TacacsClient | undefined,
     private readonly timeoutMs: number,
+    /** The NAS port name of the records (TACACS_PORT_NAME), the same as the logins'. */
+    private readonly portName: string,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
   ) {}
@@ -49,7 +50,7 @@ export class Accounting {
         username: session.username,
         taskId: session.sessionId,
         remAddr: session.sourceIp,
-        port: TACACS_PORT_NAME,
+        port: this.portName,
         privLvl: session.privLvl,
         signal: AbortSignal.timeout(this.timeoutMs),
         ...extra,

@@ -1,5 +1,5 @@
-/** The AAA method names as clients see them (`aaa` in session items). */
-export type AaaMethodName = 'tacacs+' | 'local';
+/** An AAA method's name as clients see it (`aaa` in session items, introspection and problems). */
+export type AaaMethodName = string;
 
 export interface AaaRequest {
   readonly username: string;
@@ -12,36 +12,80 @@ export interface AaaRequest {
 
 /**
  * Why a method could not answer: `timeout` / `unreachable` / `error` as the HTTP contract names them,
- * `misconfigured` when every TACACS+ reply failed to decrypt (shared-secret mismatch), and
- * `not_configured` for a method listed in AAA_METHODS without its settings (no LOCAL_USERS_FILE).
+ * `misconfigured` when every reply failed to decrypt (shared-secret mismatch), and `not_configured`
+ * for a method listed in AAA_METHODS without its settings (no LOCAL_USERS_FILE).
  */
 export type UnavailableStatus = 'timeout' | 'unreachable' | 'error' | 'misconfigured' | 'not_configured';
 
-export type AaaOutcome =
-  | {
-      readonly kind: 'pass';
-      readonly method: AaaMethodName;
-      readonly privLvl: number;
-      readonly server?: string;
-    }
-  | { readonly kind: 'reject'; readonly method: AaaMethodName; readonly server?: string }
-  | {
-      readonly kind: 'unavailable';
-      readonly method: AaaMethodName;
-      readonly status: UnavailableStatus;
-      readonly serversTried: number;
-      readonly attempts: number;
-    };
-
-/** The state of one AAA server or source, for /readyz. */
-export interface AaaSourceState {
-  readonly source: string;
-  readonly state: 'up' | 'down' | 'held-down' | 'unknown' | 'loaded' | 'not-configured';
-  readonly since?: string;
-  readonly detail?: string;
+/**
+ * What happened at one server (or source) while deciding a login, for the audit record: the one that
+ * answered, and each that failed with why. Never a credential.
+ */
+export interface AaaStep {
+  readonly method: AaaMethodName;
+  /** host:port of a server, or the method's source (`local`). */
+  readonly server: string;
+  readonly result:
+    | 'pass'
+    | 'reject'
+    | 'timeout'
+    | 'refused'
+    | 'unreachable'
+    | 'reset'
+    | 'server-error'
+    | 'protocol-error'
+    | 'key-mismatch'
+    | 'deadline'
+    | 'held-down'
+    | 'not-configured';
+  readonly attempt?: number;
+  readonly ms?: number;
 }
 
-/** One AAA method: TACACS+ or the local users file. */
+export interface AaaPass {
+  readonly kind: 'pass';
+  readonly method: AaaMethodName;
+  readonly privLvl: number;
+  readonly server?: string;
+  readonly steps: readonly AaaStep[];
+}
+
+export interface AaaReject {
+  readonly kind: 'reject';
+  readonly method: AaaMethodName;
+  readonly server?: string;
+  readonly steps: readonly AaaStep[];
+}
+
+export interface AaaUnavailable {
+  readonly kind: 'unavailable';
+  readonly method: AaaMethodName;
+  readonly status: UnavailableStatus;
+  readonly serversTried: number;
+  readonly attempts: number;
+  /**
+   * When every server of the method is held down: the epoch ms at which the soonest may be probed
+   * again (the answer's Retry-After). Undefined when nothing is held down.
+   */
+  readonly retryAt: number | undefined;
+  /** True when no server was contacted because all were held down. */
+  readonly heldDown: boolean;
+  readonly steps: readonly AaaStep[];
+}
+
+export type AaaOutcome = AaaPass | AaaReject | AaaUnavailable;
+
+/** The state of one AAA server or source, for /readyz and the metrics. */
+export interface AaaSourceState {
+  readonly source: string;
+  readonly state: 'up' | 'down' | 'held-down' | 'key-mismatch' | 'unknown' | 'loaded' | 'not-configured';
+  readonly since?: string;
+  readonly detail?: string;
+  /** For a held-down server: when the hold-down ends (the next probe). */
+  readonly until?: string;
+}
+
+/** One AAA method: TACACS+ or the local users file (the registry in registry.ts lists them). */
 export interface AaaMethod {
   readonly name: AaaMethodName;
   authenticate(request: AaaRequest): Promise<AaaOutcome>;

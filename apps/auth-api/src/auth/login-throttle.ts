@@ -1,22 +1,33 @@
-import type { SessionStore } from '@sessiond/session-store';
+import type { FailureKind, SessionStore } from '@sessiond/session-store';
 
 export type ThrottleCheck =
   { readonly throttled: false } | { readonly throttled: true; readonly retryAfterMs: number };
 
-/** Pairs remembered at most (oldest forgotten first): an attacker's random names cannot grow it. */
+/** Pairs remembered at most per kind (oldest forgotten first): an attacker's random names cannot grow it. */
 const MAX_REMEMBERED = 10_000;
 
 /**
  * Failed logins per user and source address (LOGIN_MAX_FAILURES within LOGIN_FAILURE_WINDOW_S,
- * counted from the first failure). The count lives in Redis under the user's hash tag: an AAA
- * reject adds one (one script), and the login's create script refuses a throttled pair and clears
- * the count on success, in the same round trip as the session limit. So that a throttled pair stops
- * reaching the AAA servers (and their own lockout counters), this process remembers the pairs it
- * saw throttled and refuses them before AAA without asking Redis; with several replicas, each may
- * let one more attempt through to AAA before it learns. Timeouts and limit refusals never count.
+ * counted from the first failure), in two separate counts:
+ *
+ * - `login`: rejects by the method that decided (a TACACS+ FAIL, a local reject when local is the
+ *   primary method). The count lives in Redis under the user's hash tag; the login's create script
+ *   refuses a throttled pair and clears the count on success, in the same round trip as the session
+ *   limit. An AAA outage never adds to it.
+ * - `fallback`: rejects by a fallback method (local break-glass users) while an earlier method was
+ *   down. Checked only before asking the fallback during an outage, so brute force on break-glass
+ *   accounts stays bounded, but it can never refuse a login the primary method decides: once
+ *   TACACS+ is back, nobody is locked out by what happened during the outage.
+ *
+ * So that a throttled pair stops reaching the AAA servers (and their own lockout counters), this
+ * process remembers the pairs it saw throttled and refuses them without asking Redis; with several
+ * replicas, each may let one more attempt through before it learns.
  */
 export class LoginThrottle {
-  private readonly throttledUntil = new Map<string, number>();
+  private readonly throttledUntil: Record<FailureKind, Map<string, number>> = {
+    login: new Map(),
+    fallback: new Map(),
+  };
 
   constructor(
     private readonly store: SessionStore,
@@ -28,36 +39,39 @@ export class LoginThrottle {
     return this.options.maxFailures;
   }
 
-  /** Before AAA: refuses a pair this process saw throttled. No Redis call. */
-  check(username: string, address: string): ThrottleCheck {
+  /** Before AAA (`login`), or before a fallback method (`fallback`). No Redis call. */
+  check(username: string, address: string, kind: FailureKind = 'login'): ThrottleCheck {
+    const remembered = this.throttledUntil[kind];
     const key = pairKey(username, address);
-    const until = this.throttledUntil.get(key);
+    const until = remembered.get(key);
     if (until === undefined) return { throttled: false };
     const left = until - Date.now();
     if (left > 0) return { throttled: true, retryAfterMs: left };
-    this.throttledUntil.delete(key);
+    remembered.delete(key);
     return { throttled: false };
   }
 
-  /** After an AAA reject: counts the failure (one Redis script) and remembers a pair it throttles. */
-  async recordFailure(username: string, address: string): Promise<void> {
+  /** Counts a reject (one Redis script) and remembers a pair it throttles. */
+  async recordFailure(username: string, address: string, kind: FailureKind = 'login'): Promise<void> {
     if (this.options.maxFailures === 0) return;
     const { failures, windowEndsInMs } = await this.store.recordLoginFailure(
       username,
       address,
       this.options.windowMs,
+      kind,
     );
-    if (failures >= this.options.maxFailures) this.remember(username, address, windowEndsInMs);
+    if (failures >= this.options.maxFailures) this.remember(username, address, windowEndsInMs, kind);
   }
 
-  /** Remembers a pair the store refused as throttled. */
-  remember(username: string, address: string, retryAfterMs: number): void {
+  /** Remembers a throttled pair (the store refused it, or a count reached the limit). */
+  remember(username: string, address: string, retryAfterMs: number, kind: FailureKind = 'login'): void {
+    const remembered = this.throttledUntil[kind];
     const key = pairKey(username, address);
-    this.throttledUntil.delete(key);
-    this.throttledUntil.set(key, Date.now() + retryAfterMs);
-    if (this.throttledUntil.size > MAX_REMEMBERED) {
-      const oldest = this.throttledUntil.keys().next().value;
-      if (oldest !== undefined) this.throttledUntil.delete(oldest);
+    remembered.delete(key);
+    remembered.set(key, Date.now() + retryAfterMs);
+    if (remembered.size > MAX_REMEMBERED) {
+      const oldest = remembered.keys().next().value;
+      if (oldest !== undefined) remembered.delete(oldest);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { SessionDescriptor } from '@sessiond/session-store';
+import type { AuditFields } from './audit';
 
 /** The caller's validated session on a token route. */
 export interface CurrentSession {
@@ -17,12 +18,18 @@ export interface RequestContext {
   current?: CurrentSession;
   /** The route pattern that answered, once the answer is sent. */
   route?: string;
+  /** The client's address (TRUST_PROXY applied). */
+  readonly clientIp: string;
+  /** Set by the handlers of audited decisions: the request's line becomes an audit record. */
+  audit?: AuditFields;
+  /** Sessions a login evicted: each gets an `evict` record. */
+  evicted?: readonly SessionDescriptor[];
 }
 
 const contexts = new WeakMap<ServerResponse, RequestContext>();
 
-export function createContext(res: ServerResponse, reqId: string): RequestContext {
-  const context: RequestContext = { reqId };
+export function createContext(res: ServerResponse, reqId: string, clientIp: string): RequestContext {
+  const context: RequestContext = { reqId, clientIp };
   contexts.set(res, context);
   return context;
 }

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { auditMembers, userAgentOf } from './audit';
+import { clientAddress } from './client-address';
+import type { TrustProxy } from './request-base';
 import { createContext, type RequestContext } from './request-context';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -11,21 +14,24 @@ export interface Tracking {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly lifecycle: { readonly draining: boolean };
+  readonly trust: TrustProxy;
 }
 
 /**
- * Starts tracking a request: request id (X-Request-Id in and out), and when the answer is sent,
- * the duration metric and one log line (method, route pattern, status, outcome code, session id,
- * duration; never a header, token or password). Successful reads (token validations, listings,
- * introspection, health) log at debug: at thousands per second they would drown the lines that
- * matter, which stay at info (logins, logouts, admin actions, every refusal and error);
- * LOG_LEVEL=debug shows them all. While draining for shutdown, answers close their connection so
- * keep-alive clients let go. `routeOf` names the route pattern once the request is answered.
+ * Starts tracking a request: request id (X-Request-Id in and out), client address, and when the
+ * answer is sent, the duration metric and one log line. An audited decision (login, logout,
+ * revocation, admin action, introspection refusal: the handler sets `context.audit`) gets an `audit`
+ * line at info with who, from where, what AAA said and the outcome; a login that evicted sessions
+ * adds one `evict` record per session. Other requests get a `request` line (method, route, status,
+ * code, session id, duration); successful reads (validations, listings, health) at debug, since at
+ * thousands per second they would drown the lines that matter. Never a header, token or password.
+ * While draining for shutdown, answers close their connection so keep-alive clients let go.
+ * `routeOf` names the route pattern once the request is answered.
  */
 export function trackRequest(
   req: IncomingMessage,
   res: ServerResponse,
-  { logger, metrics, lifecycle }: Tracking,
+  { logger, metrics, lifecycle, trust }: Tracking,
   routeOf: () => string,
 ): RequestContext {
   const started = performance.now();
@@ -33,6 +39,7 @@ export function trackRequest(
   const context = createContext(
     res,
     typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+    clientAddress(req, trust),
   );
   res.setHeader('X-Request-Id', context.reqId);
   if (lifecycle.draining) res.setHeader('Connection', 'close');
@@ -41,18 +48,51 @@ export function trackRequest(
     context.route = route;
     const seconds = (performance.now() - started) / 1000;
     metrics.httpDuration.observe({ method: req.method ?? '', route, status: res.statusCode }, seconds);
+    const ms = Math.round(seconds * 10_000) / 10;
+    const sessionId = context.sessionId ?? context.current?.session.sessionId;
+    const common = {
+      req_id: context.reqId,
+      method: req.method,
+      route,
+      status: res.statusCode,
+      code: context.code ?? 'ok',
+    };
+    if (context.audit !== undefined) {
+      logger.info(
+        {
+          ...auditMembers(context.audit),
+          ...common,
+          client_ip: context.clientIp,
+          user_agent: userAgentOf(req),
+          ...(sessionId !== undefined ? { session_id: sessionId } : {}),
+          ms,
+        },
+        'audit',
+      );
+      for (const evicted of context.evicted ?? []) {
+        logger.info(
+          {
+            event: 'evict',
+            req_id: context.reqId,
+            code: 'session_evicted',
+            username: evicted.username,
+            session_id: evicted.sessionId,
+            by_session_id: sessionId,
+            client_ip: evicted.sourceIp,
+          },
+          'audit',
+        );
+      }
+      return;
+    }
     const routine = res.statusCode < 400 && (req.method === 'GET' || route === INTROSPECT_ROUTE);
     if (routine && !logger.isLevelEnabled('debug')) return;
-    const sessionId = context.sessionId ?? context.current?.session.sessionId;
     logger[routine ? 'debug' : 'info'](
       {
-        req_id: context.reqId,
-        method: req.method,
-        route,
-        status: res.statusCode,
-        code: context.code ?? 'ok',
+        ...common,
+        client_ip: context.clientIp,
         ...(sessionId !== undefined ? { session_id: sessionId } : {}),
-        ms: Math.round(seconds * 10_000) / 10,
+        ms,
       },
       'request',
     );

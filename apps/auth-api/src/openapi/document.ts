@@ -109,12 +109,12 @@ export const OPENAPI_DOCUMENT: Json = {
             { oneOf: [ref('LoginThrottledProblem'), ref('SessionLimitProblem')] },
             retryAfter,
           ),
-          '502': plain(
-            'no TACACS+ reply could be decrypted (shared-secret mismatch) on any server',
-            'aaa_misconfigured',
+          '502': problem(
+            'no TACACS+ reply could be decrypted (shared-secret mismatch) on any server, and no fallback let the user in',
+            ref('AaaMisconfiguredProblem'),
           ),
           '503': problem(
-            'every AAA method unavailable, or Redis unavailable',
+            'an AAA method was unavailable and no fallback let the user in (never a 401: see aaa.fallback), or Redis unavailable',
             { oneOf: [ref('AaaUnavailableProblem'), plainProblem('session_store_unavailable')] },
             retryAfter,
           ),

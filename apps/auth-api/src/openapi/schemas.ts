@@ -1,4 +1,5 @@
 import { PROBLEMS, type ProblemCode } from '@sessiond/protocol';
+import { AAA_METHOD_NAMES } from '../aaa/registry';
 
 /** The codes the auth-api answers (sessiond_unavailable is @sessiond/client's own). */
 const AUTH_API_CODES = (Object.keys(PROBLEMS) as ProblemCode[]).filter(
@@ -7,6 +8,19 @@ const AUTH_API_CODES = (Object.keys(PROBLEMS) as ProblemCode[]).filter(
 
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const privLvl = { type: 'integer', minimum: 0, maximum: 15 } as const;
+/** The AAA method names, from the registry (aaa/registry.ts). */
+const aaaMethod = { type: 'string', enum: [...AAA_METHOD_NAMES] } as const;
+const fallback = {
+  type: 'object',
+  required: ['method', 'result'],
+  description:
+    'the method tried after the outage, and why it did not let the user in (the same for unknown users and wrong passwords)',
+  properties: {
+    method: aaaMethod,
+    result: { type: 'string', enum: ['rejected', 'throttled', 'unavailable'] },
+  },
+  additionalProperties: false,
+} as const;
 
 /** One problem code's schema: the RFC 9457 members, its code, and its extension members. */
 function problem(
@@ -60,7 +74,7 @@ const sessionItem = {
     },
     'source-ip': { type: 'string' },
     'user-agent': { type: 'string' },
-    aaa: { type: 'string', enum: ['tacacs+', 'local'] },
+    aaa: aaaMethod,
     'priv-lvl': privLvl,
     current: { type: 'boolean', description: 'true for the session whose token made the request' },
     'token-id': { type: 'string', description: 'only on the caller’s current session' },
@@ -138,7 +152,7 @@ export const SCHEMAS: Record<string, unknown> = {
           username: { type: 'string' },
           'session-id': { type: 'string' },
           'priv-lvl': privLvl,
-          aaa: { type: 'string', enum: ['tacacs+', 'local'] },
+          aaa: aaaMethod,
           iat: { type: 'integer' },
           exp: { type: 'integer', description: 'idle deadline, seconds since the epoch' },
           absolute_exp: { type: 'integer' },
@@ -181,8 +195,12 @@ export const SCHEMAS: Record<string, unknown> = {
                 required: ['source', 'state'],
                 properties: {
                   source: { type: 'string' },
-                  state: { type: 'string' },
-                  since: { type: 'string' },
+                  state: {
+                    type: 'string',
+                    enum: ['up', 'down', 'held-down', 'key-mismatch', 'unknown', 'loaded', 'not-configured'],
+                  },
+                  since: dateTime,
+                  until: { ...dateTime, description: 'held-down: when the next probe may go' },
                   detail: { type: 'string' },
                 },
               },
@@ -232,11 +250,33 @@ export const SCHEMAS: Record<string, unknown> = {
         type: 'object',
         required: ['method', 'status', 'servers_tried', 'timeout_ms', 'retries'],
         properties: {
-          method: { type: 'string', enum: ['tacacs+', 'local'] },
+          method: aaaMethod,
           status: { type: 'string', enum: ['timeout', 'unreachable', 'error'] },
-          servers_tried: { type: 'integer' },
+          servers_tried: { type: 'integer', description: '0 when every server was held down' },
           timeout_ms: { type: 'integer' },
           retries: { type: 'integer' },
+          held_down_until: {
+            ...dateTime,
+            description: 'every server of the method is held down until then (the next probe)',
+          },
+          fallback,
+        },
+        additionalProperties: false,
+      },
+    },
+    ['aaa'],
+  ),
+  AaaMisconfiguredProblem: problem(
+    ['aaa_misconfigured'],
+    {
+      aaa: {
+        type: 'object',
+        required: ['method', 'status', 'servers_tried'],
+        properties: {
+          method: aaaMethod,
+          status: { const: 'misconfigured' },
+          servers_tried: { type: 'integer' },
+          fallback,
         },
         additionalProperties: false,
       },

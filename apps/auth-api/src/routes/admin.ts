@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import { baseUrlOf, type TrustProxy } from '../http/request-base';
 import { sessionItem } from '../http/cisco';
 import { ProblemError } from '../http/problem-error';
+import { contextOf } from '../http/request-context';
 import type { Metrics } from '../metrics';
 import { noStore } from './token-services';
 
@@ -18,8 +19,14 @@ export function adminRoutes(
 ): void {
   const { config, store, accounting } = deps;
   const admins = new Set(config.adminUsers);
-  const requireAdmin: RequestHandler = (_req, res, next) => {
-    if (!admins.has(currentSession(res).session.username)) {
+  const requireAdmin: RequestHandler = (req, res, next) => {
+    const username = currentSession(res).session.username;
+    contextOf(res).audit = {
+      event: req.method === 'DELETE' ? 'revoke-all' : 'admin-list',
+      username,
+      targetUser: String(req.params['username'] ?? '').slice(0, 256),
+    };
+    if (!admins.has(username)) {
       throw new ProblemError('forbidden', 'this route is for the users listed in ADMIN_USERS');
     }
     next();
@@ -38,6 +45,8 @@ export function adminRoutes(
 
   router.delete(USERS_SESSIONS_PATH, ...auth, async (req: Request<{ username: string }>, res) => {
     const revoked = await store.revokeAll(req.params.username, 'admin');
+    const audit = contextOf(res).audit;
+    if (audit !== undefined) audit.revoked = revoked.map((session) => session.sessionId);
     for (const session of revoked) accounting.stop(session, 'admin');
     res.status(200).json({ revoked: revoked.length });
   });

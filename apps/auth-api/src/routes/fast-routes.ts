@@ -7,6 +7,7 @@ import { parseBasicAuthorization } from '../http/basic-credentials';
 import { TOKEN_SERVICES_PATH, introspectionBody, sessionItem } from '../http/cisco';
 import { problemFor } from '../http/error-handler';
 import { ProblemError } from '../http/problem-error';
+import type { AuditFields } from '../http/audit';
 import { readObjectBody } from '../http/read-body';
 import { baseUrlOf, type TrustProxy } from '../http/request-base';
 import type { RequestContext } from '../http/request-context';
@@ -107,8 +108,15 @@ function getSessionHandler({ config, store, metrics, trust }: FastRouteDeps): Ha
 }
 
 function introspectHandler({ store, metrics, introspectionClients }: FastRouteDeps): Handler {
-  return async (req, res) => {
+  return async (req, res, context) => {
     const credentials = parseBasicAuthorization(req.headers.authorization);
+    // Refusals are audited (a service probing with wrong secrets, tokens found dead); answers with an
+    // active token are routine and stay at debug.
+    const audit: AuditFields = {
+      event: 'introspect',
+      ...(credentials.kind === 'credentials' ? { clientId: credentials.username } : {}),
+    };
+    context.audit = audit;
     if (credentials.kind === 'malformed') throw new ProblemError('invalid_request', credentials.reason);
     if (
       credentials.kind === 'missing' ||
@@ -127,6 +135,10 @@ function introspectHandler({ store, metrics, introspectionClients }: FastRouteDe
       throw new ProblemError('invalid_request', '"touch" must be true or false');
     const result = await store.validate(token, { touch: touchFlag });
     metrics.validations.inc({ result: result.valid ? 'valid' : result.reason });
+    if (result.valid) {
+      delete context.audit;
+      context.sessionId = result.session.sessionId;
+    } else audit.reason = result.reason;
     sendJson(res, 200, result.valid ? introspectionBody(result.session) : { active: false }, {
       'Cache-Control': 'no-store',
     });

@@ -1,18 +1,17 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { Passport } from 'passport';
 import { LoginThrottledError, SessionLimitError, type SessionStore } from '@sessiond/session-store';
-import type { AaaChain } from '../aaa/chain';
+import type { AaaChain, ChainPass } from '../aaa/chain';
 import type { Accounting } from '../aaa/accounting';
-import type { AaaOutcome } from '../aaa/types';
 import { StrictBasicStrategy, type BasicFailure } from '../auth/strict-basic-strategy';
 import type { LoginThrottle } from '../auth/login-throttle';
 import type { Config } from '../config';
 import { baseUrlOf, type TrustProxy } from '../http/request-base';
 import { contextOf } from '../http/request-context';
 import { sessionItem, tokenBody } from '../http/cisco';
-import { clientAddress } from '../http/client-address';
+import { aaaProblem, auditAaa } from '../http/aaa-problem';
+import type { AuditFields } from '../http/audit';
 import { ProblemError, retryAfterSeconds } from '../http/problem-error';
-import type { Metrics } from '../metrics';
 
 export interface LoginDeps {
   readonly config: Config;
@@ -20,11 +19,10 @@ export interface LoginDeps {
   readonly aaa: AaaChain;
   readonly throttle: LoginThrottle;
   readonly accounting: Accounting;
-  readonly metrics: Metrics;
   readonly trust: TrustProxy;
 }
 
-type AaaPass = Extract<AaaOutcome, { kind: 'pass' }> & { readonly username: string };
+type AaaPass = ChainPass & { readonly username: string };
 
 /**
  * POST /api/v1/auth/token-services: HTTP Basic (passport-http) → login throttle → AAA chain →
@@ -41,6 +39,8 @@ export function loginHandlers(deps: LoginDeps): RequestHandler[] {
     }),
   );
   const authenticateBasic: RequestHandler = (req, res, next) => {
+    // Every attempt is on the audit record, including those without usable credentials.
+    contextOf(res).audit = { event: 'login' };
     const run = passport.authenticate(
       'basic',
       { session: false },
@@ -80,29 +80,33 @@ async function authenticate(
   username: string,
   password: string,
 ): Promise<AaaPass | false> {
-  const { config, throttle, aaa, metrics } = deps;
-  const address = clientAddress(req);
+  const { config, throttle, aaa } = deps;
+  const context = contextOf(req.res as Response);
+  const audit: AuditFields = { event: 'login', username };
+  context.audit = audit;
+  const address = context.clientIp;
   const check = throttle.check(username, address);
   if (check.throttled) throw throttledProblem(address, check.retryAfterMs);
-  const started = performance.now();
   const outcome = await aaa.authenticate({
     username,
     password,
     remAddr: address,
     signal: AbortSignal.timeout(config.aaa.deadlineMs),
+    fallbackGate: () => {
+      const fallback = throttle.check(username, address, 'fallback');
+      return fallback.throttled ? { allowed: false, retryAfterMs: fallback.retryAfterMs } : { allowed: true };
+    },
   });
-  if (outcome.method === 'local' && outcome.kind !== 'unavailable') {
-    metrics.aaaLatency.observe(
-      { method: 'local', server: 'local', outcome: outcome.kind },
-      (performance.now() - started) / 1000,
-    );
-  }
+  audit.aaa = auditAaa(outcome);
   switch (outcome.kind) {
     case 'reject':
       await throttle.recordFailure(username, address);
       return false;
     case 'unavailable':
-      throw unavailable(config, outcome);
+      // An outage never counts toward the login throttle; a fallback's reject has its own count.
+      if (outcome.fallback?.result === 'rejected')
+        await throttle.recordFailure(username, address, 'fallback');
+      throw aaaProblem(outcome, config.aaa);
     case 'pass':
       return { ...outcome, username };
   }
@@ -118,33 +122,6 @@ function throttledProblem(address: string, retryAfterMs: number): ProblemError {
   );
 }
 
-function unavailable(config: Config, outcome: Extract<AaaOutcome, { kind: 'unavailable' }>): ProblemError {
-  if (outcome.status === 'misconfigured') {
-    return new ProblemError(
-      'aaa_misconfigured',
-      'no TACACS+ reply could be decrypted: the shared secret (TACACS_SECRET) does not match the servers',
-    );
-  }
-  const status = outcome.status === 'not_configured' ? 'unreachable' : outcome.status;
-  const seconds = retryAfterSeconds(config.aaa.timeoutMs);
-  return new ProblemError(
-    'aaa_unavailable',
-    status === 'timeout'
-      ? `the ${outcome.method} server did not answer within AAA_TIMEOUT_MS=${config.aaa.timeoutMs} ms (${config.aaa.retries} retries); raise AAA_TIMEOUT_MS / AAA_RETRIES or check the server`
-      : `no ${outcome.method} server could be used (${status}) and no fallback method answered`,
-    {
-      aaa: {
-        method: outcome.method,
-        status,
-        servers_tried: outcome.serversTried,
-        timeout_ms: config.aaa.timeoutMs,
-        retries: config.aaa.retries,
-      },
-    },
-    { 'Retry-After': String(seconds) },
-  );
-}
-
 async function createSession(deps: LoginDeps, req: Request, user: AaaPass): Promise<Record<string, unknown>> {
   const { config, store, accounting, throttle } = deps;
   if (user.privLvl < config.requiredPrivLvl) {
@@ -155,13 +132,15 @@ async function createSession(deps: LoginDeps, req: Request, user: AaaPass): Prom
     );
   }
   const base = baseUrlOf(req, deps.trust, config.publicBaseUrl);
+  const context = contextOf(req.res as Response);
+  const address = context.clientIp;
   try {
     const created = await store.create(
       {
         username: user.username,
         privLvl: user.privLvl,
         aaa: user.method,
-        sourceIp: clientAddress(req),
+        sourceIp: address,
         userAgent: req.get('user-agent') ?? '',
       },
       {
@@ -174,12 +153,13 @@ async function createSession(deps: LoginDeps, req: Request, user: AaaPass): Prom
     );
     accounting.start(created.session);
     for (const evicted of created.evicted) accounting.stop(evicted, 'evicted');
+    context.evicted = created.evicted;
     const evicted = config.session.limitPolicy === 'evict-oldest' ? created.evicted : undefined;
     return tokenBody(created.token, created.session, base, evicted);
   } catch (error) {
     if (error instanceof LoginThrottledError) {
-      throttle.remember(user.username, clientAddress(req), error.retryAfterMs);
-      throw throttledProblem(clientAddress(req), error.retryAfterMs);
+      throttle.remember(user.username, address, error.retryAfterMs);
+      throw throttledProblem(address, error.retryAfterMs);
     }
     if (!(error instanceof SessionLimitError)) throw error;
     const seconds = retryAfterSeconds(error.retryAfterMs);

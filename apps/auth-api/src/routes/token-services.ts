@@ -5,7 +5,9 @@ import { currentSession, requireSession } from '../auth/require-session';
 import type { Config } from '../config';
 import { baseUrlOf, type TrustProxy } from '../http/request-base';
 import { TOKEN_SERVICES_PATH, sessionItem } from '../http/cisco';
+import type { AuditFields } from '../http/audit';
 import { ProblemError } from '../http/problem-error';
+import { contextOf } from '../http/request-context';
 import type { Metrics } from '../metrics';
 
 export interface TokenRouteDeps {
@@ -43,11 +45,17 @@ export function tokenServicesRoutes(router: IRouter, deps: TokenRouteDeps): void
     auth,
     async (req: Request<{ sessionId: string }>, res) => {
       const current = currentSession(res);
+      const context = contextOf(res);
       const { sessionId } = req.params;
       const own = sameUser(sessionId, current.session.sessionId);
+      const audit: AuditFields = { event: own ? 'logout' : 'revoke', username: current.session.username };
+      context.audit = audit;
+      // The record names the session acted on, not the caller's own.
+      context.sessionId = sessionId.slice(0, 64);
       if (!own && !admins.has(current.session.username)) throw notFound();
       const revoked = await store.revoke(sessionId, own ? 'logout' : 'admin');
       if (revoked === undefined) throw notFound();
+      if (!own) audit.targetUser = revoked.username;
       accounting.stop(revoked, revoked.reason);
       res.status(204).end();
     },
@@ -55,7 +63,10 @@ export function tokenServicesRoutes(router: IRouter, deps: TokenRouteDeps): void
 
   router.delete(TOKEN_SERVICES_PATH, auth, async (_req, res) => {
     const current = currentSession(res);
+    const audit: AuditFields = { event: 'logout-all', username: current.session.username };
+    contextOf(res).audit = audit;
     const revoked = await store.revokeAll(current.session.username, 'logout');
+    audit.revoked = revoked.map((session) => session.sessionId);
     for (const session of revoked) accounting.stop(session, 'logout');
     res.status(200).json({ revoked: revoked.length });
   });

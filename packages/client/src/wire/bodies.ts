@@ -83,14 +83,22 @@ export function toIntrospection(body: unknown): Introspection {
   };
 }
 
-/** The `aaa` member of an aaa_unavailable problem. */
+/** The `aaa` member of an aaa_unavailable or aaa_misconfigured problem. */
 export function toAaaFailure(value: unknown): AaaFailure {
-  const f = new Fields(value, 'aaa_unavailable problem "aaa"');
+  const f = new Fields(value, 'AAA problem "aaa"');
+  const fallback = f.has('fallback')
+    ? new Fields(f.raw('fallback'), 'AAA problem "aaa.fallback"')
+    : undefined;
   return {
     method: f.string('method'),
     status: f.string('status'),
     serversTried: f.integer('servers_tried'),
-    timeoutMs: f.integer('timeout_ms'),
-    retries: f.integer('retries'),
+    timeoutMs: f.optionalInteger('timeout_ms'),
+    retries: f.optionalInteger('retries'),
+    heldDownUntil: f.has('held_down_until') ? f.date('held_down_until') : undefined,
+    fallback:
+      fallback !== undefined
+        ? { method: fallback.string('method'), result: fallback.string('result') }
+        : undefined,
   };
 }

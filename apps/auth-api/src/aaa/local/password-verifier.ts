@@ -99,7 +99,7 @@ export class PasswordVerifier {
 function workerFile(): string {
   const beside = join(__dirname, 'hash-worker.js');
   if (existsSync(beside)) return beside;
-  const built = join(__dirname, '..', '..', 'dist', 'aaa', 'hash-worker.js');
+  const built = join(__dirname, '..', '..', '..', 'dist', 'aaa', 'local', 'hash-worker.js');
   if (existsSync(built)) return built;
   throw new Error(`no compiled password worker (${built}): run npm run build`);
 }

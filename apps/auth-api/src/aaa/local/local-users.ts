@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { loadUsersFile, type UserRecord } from '@sessiond/passwords';
-import type { Logger } from '../logger';
+import type { Logger } from '../../logger';
 
 /**
  * The local users file, re-read when it changes (editors and config tools replace the file, so the
