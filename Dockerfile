@@ -1,47 +1,53 @@
-# syntax=docker/dockerfile:1
-# One image for auth-api, sweeper and the TACACS+ dev server; docker-compose.yml picks the command.
+# One image for auth-api, the sweeper and the TACACS+ dev server; the compose files pick the command.
+#
+# Nothing below names a workspace: every stage takes apps/* and packages/* whole, so a new package
+# needs no edit here. The runtime stage holds production dependencies and each workspace's
+# package.json, dist/ and other non-source files (session-store's lua/), owned by root and
+# read-only to the `node` user; it runs with a read-only root filesystem and needs no shell.
 
-FROM node:20-bookworm-slim AS build
+# Each workspace's package.json and nothing else, so that the install below is cached until a
+# manifest or the lockfile changes, not on every source change.
+FROM node:20-bookworm-slim AS manifests
 WORKDIR /app
-# Manifests first, so dependency layers are cached across source changes.
+COPY apps apps
+COPY packages packages
+RUN find apps packages -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} +
+
+# Every dependency, installed from the lockfile (tools/ holds the package an npm override substitutes
+# for msgpackr-extract). Cached until a manifest or the lockfile changes.
+FROM node:20-bookworm-slim AS install
+WORKDIR /app
 COPY package.json package-lock.json ./
-COPY tools ./tools
-COPY packages/test-utils/package.json packages/test-utils/
-COPY packages/session-store/package.json packages/session-store/
-COPY packages/passwords/package.json packages/passwords/
-COPY packages/tacacs-plus/package.json packages/tacacs-plus/
-COPY packages/client/package.json packages/client/
-COPY apps/auth-api/package.json apps/auth-api/
-COPY apps/sweeper/package.json apps/sweeper/
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.base.json ./
-COPY packages ./packages
-COPY apps ./apps
-COPY bench ./bench
-RUN npx tsc -b && npm prune --omit=dev --no-audit --no-fund
+COPY tools tools
+COPY --from=manifests /app ./
+RUN npm ci --no-audit --no-fund --no-update-notifier
+
+# The same tree without devDependencies: what the runtime runs with, workspace links included
+# (node_modules/@sessiond/* -> ../../packages/*).
+FROM install AS deps
+RUN npm prune --omit=dev --no-audit --no-fund --no-update-notifier
+
+# tsc -b over each workspace's tsconfig.build.json, then away with what does not run: sources, tests,
+# tsconfigs, declarations, source maps (they point at the sources).
+FROM install AS build
+COPY tsconfig.base.json ./
+COPY packages packages
+COPY apps apps
+RUN npx tsc -b apps/*/tsconfig.build.json packages/*/tsconfig.build.json \
+  && find apps packages -mindepth 2 -maxdepth 2 \
+    \( -name src -o -name test -o -name node_modules -o -name 'tsconfig*.json' \) -exec rm -rf {} + \
+  && find apps packages \( -name '*.tsbuildinfo' -o -name '*.d.ts' -o -name '*.map' \) -delete
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/tools ./tools
-COPY --from=build /app/packages/session-store/package.json /app/packages/session-store/
-COPY --from=build /app/packages/session-store/dist /app/packages/session-store/dist
-COPY --from=build /app/packages/session-store/lua /app/packages/session-store/lua
-COPY --from=build /app/packages/passwords/package.json /app/packages/passwords/
-COPY --from=build /app/packages/passwords/dist /app/packages/passwords/dist
-COPY --from=build /app/packages/tacacs-plus/package.json /app/packages/tacacs-plus/
-COPY --from=build /app/packages/tacacs-plus/dist /app/packages/tacacs-plus/dist
-COPY --from=build /app/packages/client/package.json /app/packages/client/
-COPY --from=build /app/packages/client/dist /app/packages/client/dist
-COPY --from=build /app/apps/auth-api/package.json /app/apps/auth-api/
-COPY --from=build /app/apps/auth-api/dist /app/apps/auth-api/dist
-COPY --from=build /app/apps/sweeper/package.json /app/apps/sweeper/
-COPY --from=build /app/apps/sweeper/dist /app/apps/sweeper/dist
-COPY config/demo /app/config/demo
-# The node image's unprivileged user; nothing in the image is writable by it except /data.
+# The TACACS+ dev server's accounting file, when a volume is mounted here (the demo stack).
 RUN mkdir /data && chown node:node /data
+# Production node_modules and every workspace's package.json (and nested node_modules, if npm makes
+# any), then what the build made of each workspace: dist/, lua/, README.
+COPY --from=deps /app ./
+COPY --from=build /app/packages packages
+COPY --from=build /app/apps apps
 USER node
-EXPOSE 8080 9465 4949
+EXPOSE 8080
 CMD ["node", "apps/auth-api/dist/main.js"]
