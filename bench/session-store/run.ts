@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requireSession } from '@sessiond/client';
+import { requireSession } from '@sessiond/client/direct';
 import { SessionStore, createRedisClient, waitUntilReady } from '@sessiond/session-store';
 import { RedisServer } from '@sessiond/test-utils';
 import { closedLoop, inBatches } from '../common/load';

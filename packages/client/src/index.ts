@@ -1,3 +1,5 @@
+// `@sessiond/client`: SessionClient, and requireSession in introspection mode. Nothing here loads
+// @sessiond/session-store or ioredis; direct mode is `@sessiond/client/direct` (src/direct/).
 export {
   InvalidArgumentError,
   InvalidOptionsError,
@@ -5,26 +7,27 @@ export {
   SessiondResponseError,
   SessiondUnavailableError,
 } from './errors';
-export { SessiondProblemError, type ServerProblemCode } from './problem-error';
+export { SessiondProblemError } from './problem-error';
 export { CLIENT_DEFAULTS, type SessionClientOptions } from './options';
-export {
-  INTROSPECT_PATH,
-  SessionClient,
-  TOKEN_SERVICES_PATH,
-  type IntrospectOptions,
-} from './session-client';
+export { SessionClient, type IntrospectOptions } from './session-client';
 export type { AaaFailure, Introspection, LoginResult, SessionInfo } from './types';
 export type { CacheOptions } from './middleware/cache';
 export {
   CACHE_DEFAULTS,
-  type DirectRedisOptions,
-  type DirectStoreOptions,
+  type CommonOptions,
   type IntrospectionClientOptions,
   type IntrospectionUrlOptions,
-  type RedisStoreOptions,
   type RequireSessionOptions,
 } from './middleware/options';
 export { MIDDLEWARE_PROBLEMS, type MiddlewareProblemCode } from './middleware/problems';
-export { requireSession, type SessionMiddleware } from './middleware/require-session';
+export { requireSession } from './middleware/require-session';
+export type { SessionMiddleware } from './middleware/session-middleware';
 export { sessionOf, type SessiondSession } from './middleware/session';
-export { readToken, type TokenParse } from '@sessiond/protocol';
+// The wire contract the client speaks, from @sessiond/protocol (its one owner).
+export {
+  INTROSPECT_PATH,
+  TOKEN_SERVICES_PATH,
+  readToken,
+  type ServerProblemCode,
+  type TokenParse,
+} from '@sessiond/protocol';

@@ -1,30 +1,7 @@
+import type { ServerProblemCode } from '@sessiond/protocol';
 import { SessiondError } from './errors';
 import type { AaaFailure, SessionInfo } from './types';
 import { toAaaFailure, toSessionInfo } from './wire/bodies';
-
-/** The problem codes the auth-api answers (../shared/spec/http-api.md, "Errors"). */
-export type ServerProblemCode =
-  | 'credentials_missing'
-  | 'invalid_request'
-  | 'invalid_credentials'
-  | 'login_throttled'
-  | 'insufficient_privilege'
-  | 'session_limit_reached'
-  | 'aaa_unavailable'
-  | 'aaa_misconfigured'
-  | 'session_store_unavailable'
-  | 'token_missing'
-  | 'token_invalid'
-  | 'token_revoked'
-  | 'session_evicted'
-  | 'session_lifetime_exceeded'
-  | 'session_not_found'
-  | 'forbidden'
-  | 'invalid_client'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'not_found'
-  | 'internal_error';
 
 /** The RFC 9457 members every problem has; everything else is an extension member. */
 const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'code', 'instance']);

@@ -1,13 +1,16 @@
-import { parseToken } from '@sessiond/session-store';
+import {
+  INTROSPECT_PATH,
+  SESSION_PATH,
+  TOKEN_SERVICES_PATH,
+  USER_SESSIONS_PATH,
+  parseToken,
+  pathOf,
+} from '@sessiond/protocol';
 import { InvalidArgumentError, InvalidOptionsError } from './errors';
 import { Transport } from './http/transport';
 import { resolveClientOptions, type ResolvedClientOptions, type SessionClientOptions } from './options';
 import type { Introspection, LoginResult, SessionInfo } from './types';
 import { toIntrospection, toLoginResult, toRevokedCount, toSessionInfo, toSessionList } from './wire/bodies';
-
-export const TOKEN_SERVICES_PATH = '/api/v1/auth/token-services';
-export const INTROSPECT_PATH = '/api/v1/auth/introspect';
-const USERS_PATH = '/api/v1/auth/users';
 
 export interface IntrospectOptions {
   /** Count this check as activity and slide the session's idle deadline (default true). */
@@ -75,7 +78,7 @@ export class SessionClient {
     if (id === undefined) throw new InvalidArgumentError('token', 'the token names no session');
     await this.#transport.send({
       method: 'DELETE',
-      path: `${TOKEN_SERVICES_PATH}/${encodeURIComponent(id)}`,
+      path: pathOf(SESSION_PATH, { sessionId: id }),
       headers,
       timeoutMs: this.#options.timeoutMs,
     });
@@ -108,7 +111,7 @@ export class SessionClient {
     const headers = tokenHeaders(token);
     const { body } = await this.#transport.send({
       method: 'GET',
-      path: `${TOKEN_SERVICES_PATH}/${encodeURIComponent(checkSessionId(sessionId))}`,
+      path: pathOf(SESSION_PATH, { sessionId: checkSessionId(sessionId) }),
       headers,
       timeoutMs: this.#options.timeoutMs,
     });
@@ -183,5 +186,5 @@ function userSessionsPath(username: string): string {
   if (typeof username !== 'string' || username === '') {
     throw new InvalidArgumentError('username', 'must be a non-empty string');
   }
-  return `${USERS_PATH}/${encodeURIComponent(username)}/sessions`;
+  return pathOf(USER_SESSIONS_PATH, { username });
 }

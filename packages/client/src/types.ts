@@ -4,7 +4,10 @@ export interface LoginResult {
   readonly token: string;
   /** The public, non-secret handle of the session (URLs, listings, logs). */
   readonly sessionId: string;
-  /** `<base>/api/v1/auth/token-services/<session-id>` (Cisco `link`). */
+  /**
+   * Cisco's `link`: `<PUBLIC_BASE_URL>/api/v1/auth/token-services/<session-id>`, or the relative
+   * reference `/api/v1/auth/token-services/<session-id>` when the server has no PUBLIC_BASE_URL.
+   */
   readonly link: string;
   /** The idle timeout as Cisco's `hh:mm:ss` (`expiry-time`). */
   readonly expiryTime: string;

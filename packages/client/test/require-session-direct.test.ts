@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { SessionStore, createRedisClient, waitUntilReady } from '@sessiond/session-store';
 import { waitFor } from '@sessiond/test-utils';
-import { SessionClient, requireSession, type SessionMiddleware } from '../src';
+import { SessionClient, requireSession as requireIntrospection, type SessionMiddleware } from '../src';
+import { requireSession } from '../src/direct';
 import { CLIENT, password, rawGet, startStack, type AuthApi, type Stack } from './support/auth-api';
 import { WHOAMI, apiRefusal, protectedApp, refusal } from './support/apps';
 
@@ -129,7 +130,7 @@ describe('requireSession in direct mode (the auth-api’s Redis)', () => {
     const { token } = await login();
     const direct = protectedApp(middleware);
     const introspection = protectedApp(
-      requireSession({
+      requireIntrospection({
         mode: 'introspection',
         baseUrl: api.baseUrl,
         clientId: CLIENT.id,

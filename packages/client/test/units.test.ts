@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidOptionsError, SessionClient, requireSession, type RequireSessionOptions } from '../src';
+import { requireSession as requireDirectSession, type DirectSessionOptions } from '../src/direct';
 import { parseRetryAfter } from '../src/http/retry-after';
 import { TokenCache } from '../src/middleware/cache';
 import type { SessiondSession } from '../src/middleware/session';
@@ -107,15 +108,7 @@ describe('requireSession options', () => {
       { mode: 'introspection', baseUrl: 'nope', clientId: 'svc', clientSecret: 'very-secret-value' },
       'baseUrl',
     ],
-    ['direct without store or redis', { mode: 'direct' }, 'store'],
-    ['a store without validate()', { mode: 'direct', store: {} }, 'store'],
-    ['a non-redis URL', { mode: 'direct', redis: { url: 'http://x' } }, 'redis.url'],
-    [
-      'a bad keyPrefix',
-      { mode: 'direct', redis: { url: 'redis://127.0.0.1:1', keyPrefix: '{x}' } },
-      'redis.keyPrefix',
-    ],
-    ['bad buckets', { mode: 'direct', redis: { url: 'redis://127.0.0.1:1', buckets: 0 } }, 'redis.buckets'],
+    ['direct mode (it is @sessiond/client/direct)', { mode: 'direct', store: { validate() {} } }, 'mode'],
     ['requiredPrivLvl 16', { mode: 'introspection', client, requiredPrivLvl: 16 }, 'requiredPrivLvl'],
     ['touch "yes"', { mode: 'introspection', client, touch: 'yes' }, 'touch'],
     ['a cache without ttl', { mode: 'introspection', client, cache: {} }, 'cache.ttlMs'],
@@ -132,16 +125,45 @@ describe('requireSession options', () => {
     ['onError not a function', { mode: 'introspection', client, onError: 'log' }, 'onError'],
   ];
   it.each(cases)('%s: InvalidOptionsError naming the option', (_label, options, option) => {
+    expectInvalid(() => requireSession(options as RequireSessionOptions), option);
+  });
+
+  const directCases: [string, unknown, string][] = [
+    ['no mode', { store: { validate() {} } }, 'mode'],
+    ['introspection mode (it is @sessiond/client)', { mode: 'introspection', client }, 'mode'],
+    ['direct without store or redis', { mode: 'direct' }, 'store'],
+    ['a store without validate()', { mode: 'direct', store: {} }, 'store'],
+    ['a non-redis URL', { mode: 'direct', redis: { url: 'http://x' } }, 'redis.url'],
+    [
+      'a bad keyPrefix',
+      { mode: 'direct', redis: { url: 'redis://127.0.0.1:1', keyPrefix: '{x}' } },
+      'redis.keyPrefix',
+    ],
+    ['bad buckets', { mode: 'direct', redis: { url: 'redis://127.0.0.1:1', buckets: 0 } }, 'redis.buckets'],
+    [
+      'requiredPrivLvl 16',
+      { mode: 'direct', store: { validate() {} }, requiredPrivLvl: 16 },
+      'requiredPrivLvl',
+    ],
+  ];
+  it.each(directCases)(
+    '@sessiond/client/direct, %s: InvalidOptionsError naming the option',
+    (_l, options, option) => {
+      expectInvalid(() => requireDirectSession(options as DirectSessionOptions), option);
+    },
+  );
+
+  function expectInvalid(build: () => unknown, option: string): void {
     let thrown: unknown;
     try {
-      requireSession(options as RequireSessionOptions);
+      build();
     } catch (error) {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(InvalidOptionsError);
     expect(thrown).toMatchObject({ option });
     expect((thrown as Error).message).not.toContain('very-secret-value');
-  });
+  }
 
   it('defaults: no cache, touch on, no privilege floor', () => {
     const middleware = requireSession({ mode: 'introspection', client });

@@ -1,13 +1,39 @@
 export {
   CHALLENGES,
+  CLIENT_PROBLEM_CODES,
   DETAILS,
   PROBLEMS,
+  SERVER_PROBLEM_CODES,
   TOKEN_REFUSALS,
   challengeOf,
   problemBody,
   problemType,
   type Challenge,
   type ProblemCode,
+  type ServerProblemCode,
   type TokenRefusalCode,
 } from './problems';
+export {
+  HEALTHZ_PATH,
+  INTROSPECT_PATH,
+  METRICS_PATH,
+  OPENAPI_PATH,
+  READYZ_PATH,
+  SESSION_PATH,
+  TOKEN_SERVICES_PATH,
+  USER_SESSIONS_PATH,
+  pathOf,
+  routePattern,
+  type PathParams,
+} from './routes';
 export { readToken, type TokenParse } from './token-header';
+export {
+  MAX_TOKEN_LENGTH,
+  SESSION_ID_LENGTH,
+  TOKEN_FORMAT,
+  formatSessionId,
+  formatToken,
+  parseSessionId,
+  parseToken,
+  type SessionIdParts,
+} from './token-format';

@@ -39,6 +39,19 @@ export const PROBLEMS = {
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
+/** The codes only @sessiond/client's middleware answers; the auth-api never does. */
+export const CLIENT_PROBLEM_CODES = ['sessiond_unavailable'] as const satisfies readonly ProblemCode[];
+
+/** The codes the auth-api answers. */
+export type ServerProblemCode = Exclude<ProblemCode, (typeof CLIENT_PROBLEM_CODES)[number]>;
+
+/** The codes the auth-api answers, in the order of PROBLEMS. */
+export const SERVER_PROBLEM_CODES: readonly ServerProblemCode[] = (
+  Object.keys(PROBLEMS) as ProblemCode[]
+).filter(
+  (code): code is ServerProblemCode => !(CLIENT_PROBLEM_CODES as readonly ProblemCode[]).includes(code),
+);
+
 export type Challenge = 'basic' | 'basic-introspect' | 'bearer' | 'bearer-invalid';
 
 /** RFC 9110 §11.6.1: every 401 names how to authenticate (RFC 6750 §3 for Bearer). */

@@ -1,4 +1,4 @@
-import { MAX_TOKEN_LENGTH } from '@sessiond/session-store';
+import { MAX_TOKEN_LENGTH } from './token-format';
 
 export type TokenParse =
   | { readonly kind: 'token'; readonly token: string }

@@ -1,21 +1,16 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { TOKEN_FORMAT, formatSessionId, parseSessionId, type SessionIdParts } from '@sessiond/protocol';
 
-// Token:       sd1.<session id>.<secret>
-// Session id:  <bucket: 2 base-36 chars><user tag: 11 base64url chars><local id: 8 base64url chars>
-// The session id is the public handle (URLs, listings, logs); the secret (256 random bits) is the
-// bearer part, of which Redis keeps only the SHA-256. Everything a script needs to name its keys is in
+// The token format, `sd1.<session id>.<secret>`, is @sessiond/protocol's (TOKEN_FORMAT). This file
+// makes the parts: the user tag is an HMAC of the username, the local id and the secret are random,
+// and Redis keeps only the SHA-256 of the secret. Everything a script needs to name its keys is in
 // the session id, so every key goes through KEYS and all of a user's keys share the bucket's hash tag.
-const TOKEN_VERSION = 'sd1';
+// Byte counts, as base64url, give TOKEN_FORMAT's lengths: 8 → 11, 6 → 8, 32 → 43 characters.
 const TAG_BYTES = 8;
 const LID_BYTES = 6;
 const SECRET_BYTES = 32;
-export const LID_LENGTH = 8;
-export const TAG_LENGTH = 11;
-
-const SESSION_ID = /^([0-9a-z]{2})([A-Za-z0-9_-]{11})([A-Za-z0-9_-]{8})$/;
-const TOKEN = /^sd1\.([0-9a-z]{2}[A-Za-z0-9_-]{19})\.([A-Za-z0-9_-]{43})$/;
-/** Longer input is not a token; checked before any regex or hashing. */
-export const MAX_TOKEN_LENGTH = 128;
+export const LID_LENGTH = TOKEN_FORMAT.lidLength;
+export const TAG_LENGTH = TOKEN_FORMAT.tagLength;
 
 export interface UserRef {
   readonly bucket: number;
@@ -23,11 +18,8 @@ export interface UserRef {
   readonly tag: string;
 }
 
-export interface SessionRef extends UserRef {
-  /** Local id, unique among the user's sessions. */
-  readonly lid: string;
-  readonly sessionId: string;
-}
+/** A session id taken apart (bucket, tag, local id). */
+export type SessionRef = SessionIdParts;
 
 export function userRef(username: string, key: Buffer, buckets: number): UserRef {
   const mac = createHmac('sha256', key).update(username, 'utf8').digest();
@@ -43,14 +35,7 @@ export function shardOf(tag: string, shards: number): number {
 }
 
 export function sessionRef(user: UserRef, lid: string): SessionRef {
-  return { ...user, lid, sessionId: `${user.bucket.toString(36).padStart(2, '0')}${user.tag}${lid}` };
-}
-
-export function parseSessionId(sessionId: string): SessionRef | undefined {
-  const match = SESSION_ID.exec(sessionId);
-  if (match === null) return undefined;
-  const [, bucket = '', tag = '', lid = ''] = match;
-  return { bucket: parseInt(bucket, 36), tag, lid, sessionId };
+  return { ...user, lid, sessionId: formatSessionId(user.bucket, user.tag, lid) };
 }
 
 /**
@@ -69,18 +54,6 @@ export function newLocalId(): string {
 
 export function newSecret(): string {
   return randomBytes(SECRET_BYTES).toString('base64url');
-}
-
-export function formatToken(sessionId: string, secret: string): string {
-  return `${TOKEN_VERSION}.${sessionId}.${secret}`;
-}
-
-export function parseToken(token: string): { ref: SessionRef; secret: string } | undefined {
-  if (token.length > MAX_TOKEN_LENGTH) return undefined;
-  const match = TOKEN.exec(token);
-  if (match === null) return undefined;
-  const ref = parseSessionId(match[1] ?? '');
-  return ref === undefined ? undefined : { ref, secret: match[2] ?? '' };
 }
 
 /** What Redis stores instead of the secret. */

@@ -10,7 +10,7 @@ export {
   UserTagCollisionError,
 } from './errors';
 export { guarded } from './guard';
-export { MAX_TOKEN_LENGTH, parseSessionId, parseToken, sameUser } from './identifiers';
+export { sameUser } from './identifiers';
 export type { FailureKind } from './keys';
 export {
   DEFAULT_POLICY,

@@ -1,3 +1,4 @@
+import { TOKEN_FORMAT } from '@sessiond/protocol';
 import { InvalidStoreOptionsError } from './errors';
 
 export type LimitPolicy = 'reject' | 'evict-oldest';
@@ -59,7 +60,8 @@ export interface ResolvedOptions {
   readonly operationTimeoutMs: number;
 }
 
-export const MAX_BUCKETS = 36 * 36;
+/** A session id names its bucket in two base-36 digits (@sessiond/protocol's TOKEN_FORMAT). */
+export const MAX_BUCKETS = 36 ** TOKEN_FORMAT.bucketLength;
 const DEFAULT_TAG_KEY = 'sessiond user tag v1';
 
 export const DEFAULT_POLICY: SessionPolicy = Object.freeze({

@@ -9,13 +9,11 @@ import {
   UserTagCollisionError,
 } from './errors';
 import { guarded } from './guard';
+import { formatToken, parseSessionId, parseToken } from '@sessiond/protocol';
 import {
-  formatToken,
   hashSecret,
   newLocalId,
   newSecret,
-  parseSessionId,
-  parseToken,
   sessionRef,
   userRef,
   type SessionRef,

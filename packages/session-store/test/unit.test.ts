@@ -7,11 +7,10 @@ import {
   StoreReplyError,
   StoreUnavailableError,
   decodeDescriptor,
-  parseSessionId,
-  parseToken,
 } from '@sessiond/session-store';
+import { formatToken, parseSessionId, parseToken } from '@sessiond/protocol';
 import { toStoreError } from '../src/guard';
-import { formatToken, newLocalId, newSecret, sessionRef, userRef } from '../src/identifiers';
+import { newLocalId, newSecret, sessionRef, userRef } from '../src/identifiers';
 import { alice } from './support/behaviour';
 
 describe('tokens and session ids', () => {

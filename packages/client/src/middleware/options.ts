@@ -1,11 +1,10 @@
-import type { RedisConnectionOptions } from '@sessiond/session-store';
 import { InvalidOptionsError } from '../errors';
 import { integer, type SessionClientOptions } from '../options';
 import type { SessionClient } from '../session-client';
 import type { CacheOptions } from './cache';
-import type { TokenStore } from './validators';
 
-interface CommonOptions {
+/** The options every mode shares. */
+export interface CommonOptions {
   /** Refuse sessions below this TACACS+ privilege level with 403 insufficient_privilege (0–15; default none). */
   readonly requiredPrivLvl?: number;
   /** Count each validation as activity, sliding the idle deadline like the auth-api's own routes (default true). */
@@ -33,37 +32,8 @@ export interface IntrospectionUrlOptions extends CommonOptions, SessionClientOpt
   readonly clientSecret: string;
 }
 
-/** Direct mode with a SessionStore on the auth-api's Redis (same keyPrefix, buckets, indexShards). */
-export interface DirectStoreOptions extends CommonOptions {
-  readonly mode: 'direct';
-  readonly store: TokenStore;
-  readonly redis?: never;
-}
-
-/**
- * Direct mode, building its own Redis client and SessionStore; close() ends the connection. The
- * store settings must equal the auth-api's REDIS_KEY_PREFIX, SESSION_STORE_BUCKETS and
- * SESSION_STORE_INDEX_SHARDS.
- */
-export interface DirectRedisOptions extends CommonOptions {
-  readonly mode: 'direct';
-  readonly redis: RedisStoreOptions;
-  readonly store?: never;
-}
-
-export interface RedisStoreOptions extends RedisConnectionOptions {
-  /** The auth-api's REDIS_KEY_PREFIX (default `sessiond`). */
-  readonly keyPrefix?: string;
-  /** The auth-api's SESSION_STORE_BUCKETS (default 64). */
-  readonly buckets?: number;
-  /** The auth-api's SESSION_STORE_INDEX_SHARDS (default 32). */
-  readonly indexShards?: number;
-  /** Every validation settles within this many ms, else 503 (default 1000). */
-  readonly operationTimeoutMs?: number;
-}
-
-export type RequireSessionOptions =
-  IntrospectionClientOptions | IntrospectionUrlOptions | DirectStoreOptions | DirectRedisOptions;
+/** Introspection mode (`@sessiond/client`); direct mode is `@sessiond/client/direct`'s requireSession. */
+export type RequireSessionOptions = IntrospectionClientOptions | IntrospectionUrlOptions;
 
 export interface ResolvedCommon {
   readonly requiredPrivLvl: number | undefined;

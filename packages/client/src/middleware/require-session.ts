@@ -1,114 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildValidator } from './build-validator';
-import { TokenCache } from './cache';
 import { resolveCommon, type RequireSessionOptions } from './options';
-import { DETAILS, TOKEN_REFUSALS, readToken } from '@sessiond/protocol';
-import { sendProblem } from './problems';
-import type { RequestWithSession, SessiondSession } from './session';
-import type { TokenValidator, Verdict } from './validators';
-
-/** A Connect/Express middleware; also a plain `(req, res, next)` for node:http servers. */
-export interface SessionMiddleware {
-  (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void;
-  readonly mode: 'introspection' | 'direct';
-  /**
-   * Resolves once the middleware can answer (direct mode with `redis` options: the connection is
-   * ready); rejects after `timeoutMs` (default 5000). Until then requests get 503, never 401.
-   */
-  ready(timeoutMs?: number): Promise<void>;
-  /** Ends what the middleware built itself (the Redis connection of `redis` options); idempotent. */
-  close(): Promise<void>;
-}
-
-type Decision =
-  | { readonly kind: 'pass'; readonly session: SessiondSession }
-  | { readonly kind: 'answered' }
-  | { readonly kind: 'error'; readonly error: unknown };
+import { sessionMiddleware, type SessionMiddleware } from './session-middleware';
 
 /**
- * Express middleware: reads the token like the auth-api (X-auth-token or Authorization: Bearer),
- * validates it, puts the session on `req.sessiond` and calls next(). Refusals are the auth-api's
- * problem+json bodies (400 invalid_request, 401 token_*, 403 insufficient_privilege). When the
- * answer cannot be had it is 503 (sessiond_unavailable or session_store_unavailable) with
- * Retry-After: never 401 because sessiond or Redis is down. Unexpected errors go to next(error).
+ * Express middleware (introspection mode): reads the token like the auth-api (X-auth-token or
+ * Authorization: Bearer), asks the auth-api (RFC 7662), puts the session on `req.sessiond` and calls
+ * next(). Refusals are the auth-api's problem+json bodies (400 invalid_request, 401 token_*, 403
+ * insufficient_privilege). When the answer cannot be had it is 503 sessiond_unavailable with
+ * Retry-After: never 401 because sessiond is down. Unexpected errors go to next(error). Direct mode
+ * (the shared Redis) is `@sessiond/client/direct`.
  */
 export function requireSession(options: RequireSessionOptions): SessionMiddleware {
   const common = resolveCommon(options);
-  const validator = buildValidator(options, common.touch, common.onError);
-  const cache = common.cache !== undefined ? new TokenCache(common.cache) : undefined;
-  let closing: Promise<void> | undefined;
-
-  const decide = async (req: IncomingMessage, res: ServerResponse): Promise<Decision> => {
-    const parsed = readToken(req.headers['x-auth-token'], req.headers.authorization);
-    if (parsed.kind === 'conflict') {
-      sendProblem(res, 'invalid_request', DETAILS.tokenConflict);
-      return { kind: 'answered' };
-    }
-    if (parsed.kind === 'missing') {
-      sendProblem(res, 'token_missing', DETAILS.tokenMissing);
-      return { kind: 'answered' };
-    }
-    let session = cache?.get(parsed.token);
-    if (session === undefined) {
-      let verdict: Verdict;
-      try {
-        verdict = await validator.validate(parsed.token);
-      } catch (error) {
-        return outage(validator, error, res, common.onError);
-      }
-      if (!verdict.valid) {
-        sendProblem(res, verdict.code, TOKEN_REFUSALS[verdict.code]);
-        return { kind: 'answered' };
-      }
-      session = verdict.session;
-      cache?.set(parsed.token, session);
-    }
-    const required = common.requiredPrivLvl;
-    if (required !== undefined && session.privLvl < required) {
-      sendProblem(
-        res,
-        'insufficient_privilege',
-        `authenticated, but priv-lvl ${session.privLvl} is below the required ${required}`,
-        { priv_lvl: session.privLvl, required_priv_lvl: required },
-      );
-      return { kind: 'answered' };
-    }
-    return { kind: 'pass', session };
-  };
-
-  const middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
-    decide(req, res).then(
-      (decision) => {
-        if (decision.kind === 'pass') {
-          (req as RequestWithSession).sessiond = decision.session;
-          next();
-        } else if (decision.kind === 'error') {
-          next(decision.error);
-        }
-      },
-      (error: unknown) => next(error),
-    );
-  };
-  return Object.assign(middleware, {
-    mode: validator.mode,
-    ready: (timeoutMs = 5000): Promise<void> => validator.ready(timeoutMs),
-    close: (): Promise<void> => {
-      cache?.clear();
-      closing ??= validator.close();
-      return closing;
-    },
-  });
-}
-
-function outage(
-  validator: TokenValidator,
-  error: unknown,
-  res: ServerResponse,
-  onError: (error: Error) => void,
-): Decision {
-  const found = validator.outage(error);
-  if (found === undefined) return { kind: 'error', error };
-  onError(error as Error);
-  sendProblem(res, found.code, found.detail, {}, { 'Retry-After': String(found.retryAfter) });
-  return { kind: 'answered' };
+  return sessionMiddleware(buildValidator(options, common.touch), common);
 }

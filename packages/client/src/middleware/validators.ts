@@ -1,7 +1,5 @@
-import type { InvalidReason, SessionDescriptor, SessionStore } from '@sessiond/session-store';
 import { SessiondError } from '../errors';
 import type { SessionClient } from '../session-client';
-import { DETAILS } from '@sessiond/protocol';
 import type { TokenProblemCode } from './problems';
 import type { SessiondSession } from './session';
 
@@ -16,7 +14,10 @@ export interface Outage {
   readonly retryAfter: number;
 }
 
-/** One way of validating a token: asking the auth-api, or reading the shared Redis. */
+/**
+ * One way of validating a token: asking the auth-api (here), or reading the shared Redis
+ * (`direct/direct-validator.ts`, kept apart so that this entry point never loads ioredis).
+ */
 export interface TokenValidator {
   readonly mode: 'introspection' | 'direct';
   /** Resolves to a verdict; rejects when the answer cannot be had (see outage()). */
@@ -28,10 +29,8 @@ export interface TokenValidator {
   close(): Promise<void>;
 }
 
-/** What direct mode needs of a SessionStore. */
-export type TokenStore = Pick<SessionStore, 'validate'>;
-
-const DEFAULT_RETRY_AFTER_S = 2;
+/** Retry-After of a 503 when nothing better is known, in seconds. */
+export const DEFAULT_RETRY_AFTER_S = 2;
 
 /**
  * Introspection mode. RFC 7662 §2.2 gives no reason for `active: false`, so every dead token is
@@ -69,52 +68,5 @@ export function introspectionValidator(client: SessionClient, touch: boolean): T
     },
     ready: () => Promise.resolve(),
     close: () => Promise.resolve(),
-  };
-}
-
-const REASON_CODE: Record<InvalidReason, TokenProblemCode> = {
-  invalid: 'token_invalid',
-  revoked: 'token_revoked',
-  evicted: 'session_evicted',
-  lifetime_exceeded: 'session_lifetime_exceeded',
-};
-
-/** Direct mode: one Redis round trip through the SessionStore the auth-api writes to. */
-export function directValidator(
-  store: TokenStore,
-  touch: boolean,
-  connection: { ready(timeoutMs: number): Promise<void>; close(): Promise<void> },
-): TokenValidator {
-  return {
-    mode: 'direct',
-    async validate(token) {
-      const result = await store.validate(token, { touch });
-      if (!result.valid) return { valid: false, code: REASON_CODE[result.reason] };
-      return { valid: true, session: fromDescriptor(result.session) };
-    },
-    outage(error) {
-      // By code rather than instanceof: the application may hold another copy of session-store.
-      if ((error as { code?: unknown } | null)?.code !== 'store_unavailable') return undefined;
-      return {
-        code: 'session_store_unavailable',
-        detail: DETAILS.storeUnavailable,
-        retryAfter: DEFAULT_RETRY_AFTER_S,
-      };
-    },
-    ready: (timeoutMs) => connection.ready(timeoutMs),
-    close: () => connection.close(),
-  };
-}
-
-function fromDescriptor(session: SessionDescriptor): SessiondSession {
-  return {
-    sessionId: session.sessionId,
-    username: session.username,
-    privLvl: session.privLvl,
-    aaa: session.aaa,
-    issuedAt: new Date(session.createdAtMs),
-    expiresAt: new Date(session.expiresAtMs),
-    absoluteExpiresAt: new Date(session.absoluteExpiresAtMs),
-    source: 'direct',
   };
 }

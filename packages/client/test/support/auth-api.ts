@@ -121,7 +121,13 @@ process.once('exit', () => {
 async function spawnApi(env: Readonly<Record<string, string>>): Promise<AuthApi> {
   const port = await freePort();
   const child = spawn(process.execPath, [AUTH_API_MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MANAGEMENT_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

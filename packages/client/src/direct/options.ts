@@ -1,0 +1,37 @@
+import type { RedisConnectionOptions, SessionStore } from '@sessiond/session-store';
+import type { CommonOptions } from '../middleware/options';
+
+/** What direct mode needs of a SessionStore. */
+export type TokenStore = Pick<SessionStore, 'validate'>;
+
+/** Direct mode with a SessionStore on the auth-api's Redis (same keyPrefix, buckets, indexShards). */
+export interface DirectStoreOptions extends CommonOptions {
+  readonly mode: 'direct';
+  readonly store: TokenStore;
+  readonly redis?: never;
+}
+
+/**
+ * Direct mode, building its own Redis client and SessionStore; close() ends the connection. The
+ * store settings must equal the auth-api's REDIS_KEY_PREFIX, SESSION_STORE_BUCKETS and
+ * SESSION_STORE_INDEX_SHARDS.
+ */
+export interface DirectRedisOptions extends CommonOptions {
+  readonly mode: 'direct';
+  readonly redis: RedisStoreOptions;
+  readonly store?: never;
+}
+
+export interface RedisStoreOptions extends RedisConnectionOptions {
+  /** The auth-api's REDIS_KEY_PREFIX (default `sessiond`). */
+  readonly keyPrefix?: string;
+  /** The auth-api's SESSION_STORE_BUCKETS (default 64). */
+  readonly buckets?: number;
+  /** The auth-api's SESSION_STORE_INDEX_SHARDS (default 32). */
+  readonly indexShards?: number;
+  /** Every validation settles within this many ms, else 503 (default 1000). */
+  readonly operationTimeoutMs?: number;
+}
+
+/** The options of `@sessiond/client/direct`'s requireSession. */
+export type DirectSessionOptions = DirectStoreOptions | DirectRedisOptions;

@@ -1,0 +1,45 @@
+// The routes of the HTTP contract (../shared/spec/http-api.md, "Routes"). Paths with parameters are
+// URI templates (RFC 6570 level 1, which is also OpenAPI's path syntax): `pathOf` fills them for a
+// client, `routePattern` turns them into the `:name` patterns of Express and other routers.
+
+/** Cisco IOS XE token service: POST logs in (HTTP Basic), GET lists, DELETE logs out everywhere. */
+export const TOKEN_SERVICES_PATH = '/api/v1/auth/token-services';
+/** One of the caller's sessions: GET, DELETE. */
+export const SESSION_PATH = `${TOKEN_SERVICES_PATH}/{sessionId}` as const;
+/** RFC 7662 token introspection, with the client credentials of INTROSPECTION_CLIENTS_FILE. */
+export const INTROSPECT_PATH = '/api/v1/auth/introspect';
+/** Admin: any user's sessions, GET and DELETE. */
+export const USER_SESSIONS_PATH = '/api/v1/auth/users/{username}/sessions';
+/** The OpenAPI 3.1 document of every route. */
+export const OPENAPI_PATH = '/api/v1/openapi.json';
+/** 200 while the process runs. */
+export const HEALTHZ_PATH = '/healthz';
+/** 200 when Redis answers; the body reports Redis and each AAA server. */
+export const READYZ_PATH = '/readyz';
+/** Prometheus text. */
+export const METRICS_PATH = '/metrics';
+
+/** The `{name}` parameters of a path template, as a union of names. */
+export type PathParams<T extends string> = T extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PathParams<Rest>
+  : never;
+
+const PARAM = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+
+/** A template with each `{name}` replaced by its value, percent-encoded as one path segment. */
+export function pathOf<T extends string>(
+  template: T,
+  params: Readonly<Record<PathParams<T>, string>>,
+): string {
+  const values: Readonly<Record<string, string>> = params;
+  return template.replace(PARAM, (_whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`${template}: no value for {${name}}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** A template as a `:name` route pattern (Express, find-my-way): `/users/{username}` → `/users/:username`. */
+export function routePattern(template: string): string {
+  return template.replace(PARAM, (_whole, name: string) => `:${name}`);
+}
