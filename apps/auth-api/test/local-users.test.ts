@@ -52,7 +52,7 @@ describe('local users file', () => {
   });
 });
 
-describe('sessiond-hash-password', () => {
+describe('the password tool (npm run hash-password)', () => {
   const cli = join(__dirname, '..', 'src', 'cli', 'hash-password.ts');
   const run = (args: string[], input: string): string =>
     execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, ...args], {

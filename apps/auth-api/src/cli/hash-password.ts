@@ -3,7 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword } from '@sessiond/passwords';
 import { readSecret } from './read-secret';
 
-const USAGE = `usage: sessiond-hash-password [--client | --new-client-secret]
+// Run from the repository root as `npm run -s hash-password` (it builds this file first when needed;
+// -s keeps npm's banner off stdout, so the output can be piped or redirected).
+const USAGE = `usage: npm run -s hash-password [-- --client | -- --new-client-secret]
 
   (no option)          read a password (prompted without echo, or from stdin) and print its scrypt
                        hash for LOCAL_USERS_FILE ("scrypt": "…")
@@ -26,7 +28,7 @@ async function run(args: readonly string[]): Promise<void> {
   }
   const secret = await readSecret(mode === '--client' ? 'Client secret: ' : 'Password: ');
   if (secret === '') {
-    process.stderr.write('sessiond-hash-password: empty input, nothing hashed\n');
+    process.stderr.write('hash-password: empty input, nothing hashed\n');
     process.exitCode = 1;
     return;
   }
@@ -38,6 +40,6 @@ async function run(args: readonly string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`sessiond-hash-password: ${(error as Error).message}\n`);
+  process.stderr.write(`hash-password: ${(error as Error).message}\n`);
   process.exitCode = 1;
 });

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 
 /**
  * Reads one line: from a terminal without echoing it, or from piped stdin (scripts:
- * `printf '%s' "$PW" | npx sessiond-hash-password`). The trailing newline is dropped.
+ * `printf '%s' "$PW" | npm run -s hash-password`). The trailing newline is dropped.
  */
 export function readSecret(prompt: string): Promise<string> {
   const input = process.stdin;
