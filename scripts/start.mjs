@@ -4,7 +4,7 @@
  *
  *   Redis        REDIS_URL when set, else a redis-server from PATH with its data (append-only on) in .data/redis
  *   TACACS+      the project's dev server with config/demo/tacacs-users.json (skipped when TACACS_SERVERS is set)
- *   auth-api     on 127.0.0.1:8080 (PORT / HOST change it)
+ *   auth-api     on 127.0.0.1:8080 (PORT / HOST change it), management on 127.0.0.1:9464 (MANAGEMENT_PORT)
  *   sweeper      BullMQ worker, /healthz and /metrics on 127.0.0.1:9465 (SWEEPER_PORT)
  *
  * Every variable of the README's configuration table can be set in the environment and wins over the
@@ -49,6 +49,8 @@ async function main() {
   if (!(await isFree(port, host))) {
     throw new Error(`port ${port} on ${host} is in use: stop what listens there or set PORT=<another port>`);
   }
+  const managementPort = Number(env['MANAGEMENT_PORT'] ?? 9464);
+  const management = (await isFree(managementPort, '127.0.0.1')) ? managementPort : await freePort();
   const shared = {
     REDIS_URL: redisUrl,
     TACACS_SERVERS: tacacsServers,
@@ -62,6 +64,7 @@ async function main() {
       ...shared,
       PORT: String(port),
       HOST: host,
+      MANAGEMENT_PORT: String(management),
       LOCAL_USERS_FILE: join(demo, 'local-users.json'),
       INTROSPECTION_CLIENTS_FILE: join(demo, 'introspection-clients.json'),
       ADMIN_USERS: 'admin',
@@ -90,6 +93,7 @@ async function main() {
       `  curl -s -X POST -u alice:alice-demo-pw ${base}/api/v1/auth/token-services`,
       '',
       'Then use it:  curl -s -H "X-auth-token: <token-id>" ' + `${base}/api/v1/auth/token-services`,
+      `Metrics and detailed readiness: http://127.0.0.1:${management}/metrics, /readyz (loopback only).`,
       `Demo users: config/demo/README.md. Data: ${dataDir}. Ctrl-C stops everything.`,
       '',
     ].join('\n') + '\n',

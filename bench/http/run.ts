@@ -69,6 +69,7 @@ async function main(): Promise<void> {
         [DIST],
         {
           PORT: String(ports.sessiond),
+          MANAGEMENT_PORT: '0',
           HOST: '127.0.0.1',
           REDIS_URL: redisServer.url,
           AAA_METHODS: 'local',

@@ -82,6 +82,7 @@ async function main(): Promise<void> {
           [MAIN],
           {
             PORT: String(port),
+            MANAGEMENT_PORT: '0',
             HOST: '127.0.0.1',
             REDIS_URL: redisServer.url,
             REDIS_KEY_PREFIX: name,

@@ -6,8 +6,9 @@ import type { AaaChain } from './aaa/chain';
 import type { IntrospectionClients } from './auth/introspection-clients';
 import type { LoginThrottle } from './auth/login-throttle';
 import type { Config } from './config';
-import { TOKEN_SERVICES_PATH } from './http/cisco';
+import { OPENAPI_PATH, TOKEN_SERVICES_PATH } from '@sessiond/protocol';
 import { errorHandler, notFound } from './http/error-handler';
+import { methodNotAllowed } from './http/method-not-allowed';
 import type { TrustProxy } from './http/request-base';
 import { contextOf } from './http/request-context';
 import { trackRequest } from './http/request-tracking';
@@ -15,9 +16,9 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { OPENAPI_DOCUMENT } from './openapi/document';
 import { adminRoutes } from './routes/admin';
-import { fastRoutes } from './routes/fast-routes';
+import { FAST_ROUTES, fastRoutes } from './routes/fast-routes';
 import { loginHandlers } from './routes/login';
-import { opsRoutes, type Lifecycle } from './routes/ops';
+import { managementRoutes, publicOpsRoutes, type Lifecycle } from './routes/ops';
 import { tokenServicesRoutes } from './routes/token-services';
 
 export interface AppDeps {
@@ -41,14 +42,48 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export function createHandler(deps: AppDeps): Handler {
   const app = createApp(deps);
   const fast = fastRoutes({ ...deps, trust: trustOf(app) });
+  const headers = securityHeaders(deps.config);
   return (req, res) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
     if (!fast(req, res)) app(req, res);
   };
 }
 
+/**
+ * Headers on every answer of the public port: `nosniff` (every body is JSON; no browser should guess
+ * otherwise), and HSTS when clients reach us over HTTPS (TLS here, or an https PUBLIC_BASE_URL in
+ * front), so browsers never fall back to plain HTTP with a token.
+ */
+function securityHeaders(config: Config): [string, string][] {
+  const headers: [string, string][] = [['X-Content-Type-Options', 'nosniff']];
+  if (config.tls !== undefined || config.publicBaseUrl?.startsWith('https://') === true) {
+    headers.push(['Strict-Transport-Security', 'max-age=31536000']);
+  }
+  return headers;
+}
+
+/**
+ * The management listener's handler (MANAGEMENT_HOST:MANAGEMENT_PORT, loopback by default): metrics
+ * and the detailed readiness, kept off the public port.
+ */
+export function createManagementApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const tracking = { ...deps, trust: () => false };
+  app.use((req, res, next) => {
+    trackRequest(req, res, tracking, () => (req.route as { path?: string } | undefined)?.path ?? 'unmatched');
+    next();
+  });
+  managementRoutes(app, deps);
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
 /** The Express application: login (passport), the other token routes, admin, operations. */
 export function createApp(deps: AppDeps): Express {
-  const { config, store, metrics, logger } = deps;
+  const { config, metrics, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -67,10 +102,11 @@ export function createApp(deps: AppDeps): Express {
   app.post(TOKEN_SERVICES_PATH, countLogin, ...loginHandlers({ ...deps, trust }));
   tokenServicesRoutes(app, { ...deps, trust });
   adminRoutes(app, { ...deps, trust });
-  opsRoutes(app, { store, aaa: deps.aaa, metrics, lifecycle: deps.lifecycle });
-  app.get('/api/v1/openapi.json', (_req, res) => {
+  publicOpsRoutes(app, deps);
+  app.get(OPENAPI_PATH, (_req, res) => {
     res.json(OPENAPI_DOCUMENT);
   });
+  app.use(methodNotAllowed(app, FAST_ROUTES));
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;

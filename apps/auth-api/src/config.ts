@@ -26,6 +26,8 @@ import { ConfigError } from './config-error';
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /** The management listener: /metrics and the detailed /readyz (loopback by default). */
+  readonly management: { readonly port: number; readonly host: string };
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
   readonly trustProxy: boolean | number | string;
   readonly publicBaseUrl: string | undefined;
@@ -66,6 +68,8 @@ const optionalText = z
 const schema = z.object({
   PORT: envInt(0, 65_535).default(8080),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
+  MANAGEMENT_PORT: envInt(0, 65_535).default(9464),
+  MANAGEMENT_HOST: z.string().trim().min(1).default('127.0.0.1'),
   TLS_CERT_FILE: envReadableFile.optional(),
   TLS_KEY_FILE: envReadableFile.optional(),
   TRUST_PROXY: z.string().trim().default('false'),
@@ -135,6 +139,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   return deepFreeze({
     port: e.PORT,
     host: e.HOST,
+    management: { port: e.MANAGEMENT_PORT, host: e.MANAGEMENT_HOST },
     tls:
       e.TLS_CERT_FILE !== undefined && e.TLS_KEY_FILE !== undefined
         ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE }

@@ -1,5 +1,5 @@
 import { waitUntilReady } from '@sessiond/session-store';
-import { createHandler } from './app';
+import { createHandler, createManagementApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { addressOf, drain, listen } from './server';
@@ -31,10 +31,13 @@ async function main(): Promise<void> {
     () => false,
   );
   const handler = createHandler(services);
-  const server = await listen(handler, config);
+  const server = await listen(handler, config, config);
+  // Plain HTTP: it listens on loopback (or a management network) by default.
+  const management = await listen(createManagementApp(services), { tls: undefined }, config.management);
   logger.info(
     {
       address: addressOf(server),
+      management: addressOf(management),
       tls: config.tls !== undefined,
       aaa: config.aaa.methods,
       introspection_clients: services.introspectionClients.size,
@@ -42,6 +45,11 @@ async function main(): Promise<void> {
     'sessiond auth-api listening',
   );
   if (!redisReady) logger.warn('redis not ready yet; requests get 503 session_store_unavailable until it is');
+  if (config.publicBaseUrl === undefined) {
+    logger.warn(
+      'PUBLIC_BASE_URL is not set: link and Location are relative references; set it in production',
+    );
+  }
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -49,8 +57,8 @@ async function main(): Promise<void> {
     stopping = true;
     services.lifecycle.draining = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    drain(server, config.shutdownTimeoutMs)
-      .then(async (result) => {
+    Promise.all([drain(server, config.shutdownTimeoutMs), drain(management, config.shutdownTimeoutMs)])
+      .then(async ([result]) => {
         await services.close();
         logger.info({ result }, 'stopped');
         const exit = (): never => process.exit(0);

@@ -7,7 +7,11 @@ import type { Handler } from './app';
 import type { Config } from './config';
 
 /** Listens with HTTPS when TLS_CERT_FILE and TLS_KEY_FILE are set (the seed's API is HTTPS-only), else HTTP. */
-export function listen(handler: Handler, config: Config): Promise<Server> {
+export function listen(
+  handler: Handler,
+  config: Pick<Config, 'tls'>,
+  where: { readonly port: number; readonly host: string },
+): Promise<Server> {
   const server = config.tls
     ? createHttpsServer(
         { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
@@ -20,7 +24,7 @@ export function listen(handler: Handler, config: Config): Promise<Server> {
   server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => {
+    server.listen(where.port, where.host, () => {
       server.off('error', reject);
       resolve(server);
     });

@@ -41,7 +41,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   });
   const introspectionClients =
     config.introspectionClientsFile !== undefined
-      ? await IntrospectionClients.load(config.introspectionClientsFile).catch((error: unknown) => {
+      ? await IntrospectionClients.open(config.introspectionClientsFile, logger).catch((error: unknown) => {
           throw new ConfigError([`INTROSPECTION_CLIENTS_FILE: ${(error as Error).message}`]);
         })
       : IntrospectionClients.none();
@@ -66,6 +66,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     }
   } catch (error) {
     await Promise.all([...methods.values()].map((m) => m.close()));
+    introspectionClients.close();
     redis.disconnect();
     throw error;
   }
@@ -104,6 +105,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     async close() {
       // Every method in use, listed in the chain or not (TACACS+ for accounting only).
       await Promise.all([...methods.values()].map((m) => m.close()));
+      introspectionClients.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -115,12 +115,12 @@ describe('AAA failures each get their own status', () => {
         await h.tacacs[0]?.close();
         expect((await h.login('alice', 'alice-pw')).status).toBe(200);
         expect(h.tacacs[1]?.stats().requests.authentication).toBe(1);
-        const metrics = await h.http().get('/metrics');
+        const metrics = await h.management().get('/metrics');
         expect(metrics.text).toMatch(
           /sessiond_tacacs_failovers_total\{from="127\.0\.0\.1:\d+",to="127\.0\.0\.1:\d+"\} 1/,
         );
         expect(metrics.text).toMatch(/sessiond_logins_total\{code="ok"\} 1/);
-        const ready = await h.http().get('/readyz');
+        const ready = await h.management().get('/readyz');
         const sources = (
           ready.body as { aaa: { method: string; sources: { state: string }[] }[] }
         ).aaa[0]?.sources.map((s) => s.state);

@@ -57,14 +57,14 @@ describe('TACACS+ hold-down through the auth-api', () => {
         expect(retryAfter).toBeGreaterThan(50);
       }
       expect(server?.connections).toBe(2);
-      const ready = await h.http().get('/readyz');
+      const ready = await h.management().get('/readyz');
       expect(
         (ready.body as { aaa: { sources: Record<string, unknown>[] }[] }).aaa[0]?.sources[0],
       ).toMatchObject({
         state: 'held-down',
         until: new Date(until).toISOString(),
       });
-      const metrics = await h.http().get('/metrics');
+      const metrics = await h.management().get('/metrics');
       expect(metrics.text).toContain('sessiond_aaa_skipped_total{method="tacacs+"} 5');
       expect(metrics.text).toMatch(
         /sessiond_aaa_source_up\{method="tacacs\+",source="127\.0\.0\.1:\d+",state="held-down"\} 0/,

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { renameSync, writeFileSync } from 'node:fs';
+import { waitFor } from '@sessiond/test-utils';
 import {
   INTROSPECTION_CLIENT,
   basic,
@@ -110,5 +113,31 @@ describe('POST /api/v1/auth/introspect', () => {
     expect(xml.body).toMatchObject({ code: 'unsupported_media_type' });
     const empty = await h.http().post(PATH).set('Authorization', client());
     expect(empty.status).toBe(400);
+  });
+
+  it('re-reads the clients file when it changes: a removed client is refused at once, a new one accepted', async () => {
+    const token = await h.token();
+    const ask = (authorization: string) =>
+      h.http().post(PATH).set('Authorization', authorization).send({ token });
+    expect((await ask(client())).status).toBe(200);
+    const newcomer = { id: 'orders-api', secret: 'orders-secret-0123456789abcdef' };
+    const digest = (secret: string): string => `sha256:${createHash('sha256').update(secret).digest('hex')}`;
+    const loads = h.services.introspectionClients.reloads;
+    writeFileSync(
+      `${h.clientsFile}.tmp`,
+      JSON.stringify({ clients: [{ id: newcomer.id, secret: digest(newcomer.secret) }] }),
+    );
+    renameSync(`${h.clientsFile}.tmp`, h.clientsFile);
+    await waitFor(() => h.services.introspectionClients.reloads > loads, {
+      message: 'the clients file reload',
+    });
+    expect((await ask(client())).status).toBe(401);
+    expect((await ask(basic(newcomer.id, newcomer.secret))).status).toBe(200);
+    // A broken version keeps the previous clients.
+    writeFileSync(h.clientsFile, '{ broken');
+    await waitFor(() => h.logs.some((l) => l.includes('introspection clients file not reloaded')), {
+      message: 'the reload error',
+    });
+    expect((await ask(basic(newcomer.id, newcomer.secret))).status).toBe(200);
   });
 });

@@ -35,6 +35,20 @@ describe('POST /api/v1/auth/token-services', () => {
     );
   });
 
+  it('never builds a link from the Host header: relative links without PUBLIC_BASE_URL; nosniff, no HSTS over HTTP', async () => {
+    const res = await h
+      .login('alice', 'alice-pw')
+      .set('Host', 'evil.example')
+      .set('X-Forwarded-Host', 'evil.example')
+      .set('X-Forwarded-Proto', 'https');
+    const body = res.body as Record<string, string>;
+    expect(body['link']).toBe(`/api/v1/auth/token-services/${body['session-id']}`);
+    expect(res.headers['location']).toBe(body['link']);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(JSON.stringify(res.body)).not.toContain('evil.example');
+  });
+
   it('401 credentials_missing without Basic credentials, with the Basic challenge', async () => {
     for (const authorization of [undefined, 'Bearer abc', 'Digest x=1']) {
       const req = h.http().post('/api/v1/auth/token-services');

@@ -29,8 +29,11 @@ describe('operations endpoints', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('/readyz reports Redis and each AAA source', async () => {
-    const res = await h.http().get('/readyz');
+  it('/readyz on the public port says only ready or not, on the management port Redis and each AAA source', async () => {
+    const open = await h.http().get('/readyz');
+    expect(open.status).toBe(200);
+    expect(open.body).toEqual({ status: 'ready' });
+    const res = await h.management().get('/readyz');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       status: 'ready',
@@ -41,10 +44,18 @@ describe('operations endpoints', () => {
       ],
     });
     h.services.lifecycle.draining = true;
-    const draining = await h.http().get('/readyz');
+    const draining = await h.management().get('/readyz');
+    const drainingOpen = await h.http().get('/readyz');
     h.services.lifecycle.draining = false;
     expect(draining.status).toBe(503);
     expect(draining.body).toMatchObject({ status: 'draining' });
+    expect(drainingOpen.status).toBe(503);
+    expect(drainingOpen.body).toEqual({ status: 'draining' });
+  });
+
+  it('/metrics is on the management listener only', async () => {
+    expect((await h.http().get('/metrics')).status).toBe(404);
+    expect((await h.management().get('/metrics')).status).toBe(200);
   });
 
   it('/metrics exposes logins by code, AAA latency per server, validations and active sessions', async () => {
@@ -52,7 +63,7 @@ describe('operations endpoints', () => {
     await h.login('alice', 'wrong');
     await h.http().get('/api/v1/auth/token-services').set('X-auth-token', token);
     await h.http().get('/api/v1/auth/token-services').set('X-auth-token', 'bad');
-    const res = await h.http().get('/metrics');
+    const res = await h.management().get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toMatch(/sessiond_logins_total\{code="ok"\} \d+/);

@@ -97,6 +97,32 @@ describe('the auth-api process', () => {
     expect(api.stderr.join('')).toMatch(message);
   });
 
+  it('serves /metrics and the detailed /readyz on the management listener, not on the public port', async () => {
+    const management = String(await freePort());
+    const settings = await env({ MANAGEMENT_PORT: management });
+    const api = await startApi(settings);
+    try {
+      const open = `http://127.0.0.1:${settings['PORT'] ?? ''}`;
+      const inside = `http://127.0.0.1:${management}`;
+      expect((await fetch(`${open}/metrics`)).status).toBe(404);
+      expect(await (await fetch(`${open}/readyz`)).json()).toEqual({ status: 'ready' });
+      const metrics = await fetch(`${inside}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('sessiond_logins_total');
+      expect(await (await fetch(`${inside}/readyz`)).json()).toMatchObject({
+        status: 'ready',
+        redis: { status: 'up' },
+        aaa: [{ method: 'tacacs+' }],
+      });
+      expect(api.stdout.find((l) => l.includes('listening'))).toContain(
+        `"management":"127.0.0.1:${management}"`,
+      );
+    } finally {
+      api.child.kill('SIGTERM');
+      await api.exited;
+    }
+  });
+
   it('on SIGTERM stops accepting, answers the requests in flight, and exits 0', async () => {
     const settings = await env();
     const api = await startApi(settings);
@@ -175,10 +201,18 @@ describe('the auth-api process', () => {
         stdio: 'ignore',
       },
     );
-    const settings = await env({ TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
+    const settings = await env({
+      TLS_CERT_FILE: cert,
+      TLS_KEY_FILE: key,
+      PUBLIC_BASE_URL: 'https://auth.example',
+    });
     const api = await startApi(settings);
     try {
-      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const { status, body, headers } = await new Promise<{
+        status: number;
+        body: string;
+        headers: Record<string, unknown>;
+      }>((resolve, reject) => {
         const req = httpsRequest(
           {
             host: '127.0.0.1',
@@ -191,14 +225,17 @@ describe('the auth-api process', () => {
           (res) => {
             let text = '';
             res.setEncoding('utf8').on('data', (c: string) => (text += c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
           },
         );
         req.on('error', reject);
         req.end();
       });
       expect(status).toBe(200);
-      expect((JSON.parse(body) as Record<string, string>)['link']).toMatch(/^https:\/\//);
+      // Links come from PUBLIC_BASE_URL, never from the Host header; HTTPS answers carry HSTS.
+      expect((JSON.parse(body) as Record<string, string>)['link']).toMatch(/^https:\/\/auth\.example\//);
+      expect(headers['strict-transport-security']).toBe('max-age=31536000');
+      expect(headers['x-content-type-options']).toBe('nosniff');
     } finally {
       api.child.kill('SIGTERM');
       await api.exited;

@@ -38,7 +38,7 @@ describe('Redis stopped', () => {
       expect(res.headers['retry-after']).toBeDefined();
       expect(res.body).toMatchObject({ code: 'session_store_unavailable' });
     }
-    const ready = await h.http().get('/readyz');
+    const ready = await h.management().get('/readyz');
     expect(ready.status).toBe(503);
     expect(ready.body).toMatchObject({ status: 'not_ready', redis: { status: 'down' } });
     expect((await h.http().get('/healthz')).status).toBe(200);
@@ -47,7 +47,7 @@ describe('Redis stopped', () => {
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      status = (await h.http().get('/readyz')).status;
+      status = (await h.management().get('/readyz')).status;
     }
     expect(status).toBe(200);
     expect((await h.login('alice', 'alice-pw')).status).toBe(200);

@@ -195,8 +195,7 @@ describe('unknown routes and methods', () => {
   it('404 not_found as problem+json', async () => {
     for (const [method, path] of [
       ['get', '/nope'],
-      ['put', TOKENS],
-      ['patch', `${TOKENS}/x`],
+      ['put', `${TOKENS}/x/y`],
       ['get', '/api/v1/auth'],
     ] as const) {
       const res = await h.http()[method](path);
@@ -204,5 +203,18 @@ describe('unknown routes and methods', () => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ code: 'not_found' });
     }
+  });
+
+  it('405 with Allow for a method a route does not serve; 404 for a path nobody serves', async () => {
+    const one = await h.http().put(`${TOKENS}/0xchvA0R_xqEwzHmbHgDf`).send({});
+    expect(one.status).toBe(405);
+    expect(one.headers['allow']).toBe('DELETE, GET, HEAD');
+    expect(one.body).toMatchObject({ code: 'method_not_allowed', status: 405 });
+    const all = await h.http().patch(TOKENS);
+    expect(all.status).toBe(405);
+    expect(all.headers['allow']).toBe('DELETE, GET, HEAD, POST');
+    const introspect = await h.http().get('/api/v1/auth/introspect');
+    expect(introspect.headers['allow']).toBe('POST');
+    expect((await h.http().put('/api/v1/auth/nothing-here')).status).toBe(404);
   });
 });

@@ -32,6 +32,8 @@ export const PROBLEMS = {
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   not_found: { status: 404, title: 'Not found' },
+  /** A route that exists, with a method it does not serve; `Allow` lists those it does. */
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
   internal_error: { status: 500, title: 'Internal error' },
   /** Only @sessiond/client's middleware answers this one: it could not ask the auth-api. */
   sessiond_unavailable: { status: 503, title: 'Session service unavailable' },

@@ -1,6 +1,5 @@
+import { SESSION_PATH, pathOf } from '@sessiond/protocol';
 import type { SessionDescriptor } from '@sessiond/session-store';
-
-export const TOKEN_SERVICES_PATH = '/api/v1/auth/token-services';
 
 /** Cisco's `expiry-time`: the idle period as hh:mm:ss (hours may exceed 24). */
 export function expiryTime(ms: number): string {
@@ -10,7 +9,7 @@ export function expiryTime(ms: number): string {
 }
 
 export function sessionLink(baseUrl: string, sessionId: string): string {
-  return `${baseUrl}${TOKEN_SERVICES_PATH}/${sessionId}`;
+  return `${baseUrl}${pathOf(SESSION_PATH, { sessionId })}`;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { INTROSPECT_PATH } from '@sessiond/protocol';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -8,7 +9,7 @@ import type { TrustProxy } from './request-base';
 import { createContext, type RequestContext } from './request-context';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-const INTROSPECT_ROUTE = '/api/v1/auth/introspect';
+const INTROSPECT_ROUTE = INTROSPECT_PATH;
 
 export interface Tracking {
   readonly logger: Logger;

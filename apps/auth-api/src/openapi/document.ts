@@ -1,4 +1,14 @@
-import { CHALLENGES, type ProblemCode } from '@sessiond/protocol';
+import {
+  CHALLENGES,
+  HEALTHZ_PATH,
+  INTROSPECT_PATH,
+  OPENAPI_PATH,
+  READYZ_PATH,
+  SESSION_PATH,
+  TOKEN_SERVICES_PATH,
+  USER_SESSIONS_PATH,
+  type ProblemCode,
+} from '@sessiond/protocol';
 import { SCHEMAS, plainProblem } from './schemas';
 
 type Json = Record<string, unknown>;
@@ -52,15 +62,18 @@ const sessionIdParam = {
 const usernameParam = { name: 'username', in: 'path', required: true, schema: { type: 'string' } };
 
 /** The OpenAPI 3.1 document of every route, served at /api/v1/openapi.json. */
-export const OPENAPI_DOCUMENT: Json = {
+export const OPENAPI_DOCUMENT: Json = withDefaultResponses({
   openapi: '3.1.0',
   info: {
     title: 'sessiond token service',
     version: '0.1.0',
+    license: { name: 'MIT', identifier: 'MIT' },
     description:
       'Cisco IOS XE token-service API (POST/GET/DELETE /api/v1/auth/token-services, X-auth-token) backed by a TACACS+/local AAA chain and Redis. Every error is application/problem+json with a stable `code`.',
   },
   servers: [{ url: '/' }],
+  // Every operation also answers `default`: any other problem (internal_error 500, payload_too_large,
+  // unsupported_media_type, method_not_allowed …), in the same problem+json shape.
   components: {
     securitySchemes: {
       basic: {
@@ -84,7 +97,7 @@ export const OPENAPI_DOCUMENT: Json = {
     schemas: SCHEMAS,
   },
   paths: {
-    '/api/v1/auth/token-services': {
+    [TOKEN_SERVICES_PATH]: {
       post: {
         operationId: 'login',
         summary: 'Authenticate with HTTP Basic and get a token',
@@ -133,7 +146,7 @@ export const OPENAPI_DOCUMENT: Json = {
         responses: { '200': json('how many sessions were revoked', ref('Revoked')), ...tokenErrors },
       },
     },
-    '/api/v1/auth/token-services/{sessionId}': {
+    [SESSION_PATH]: {
       parameters: [sessionIdParam],
       get: {
         operationId: 'getSession',
@@ -156,7 +169,7 @@ export const OPENAPI_DOCUMENT: Json = {
         },
       },
     },
-    '/api/v1/auth/introspect': {
+    [INTROSPECT_PATH]: {
       post: {
         operationId: 'introspect',
         summary: 'RFC 7662 token introspection for other services',
@@ -188,7 +201,7 @@ export const OPENAPI_DOCUMENT: Json = {
         },
       },
     },
-    '/api/v1/auth/users/{username}/sessions': {
+    [USER_SESSIONS_PATH]: {
       parameters: [usernameParam],
       get: {
         operationId: 'adminListSessions',
@@ -211,7 +224,7 @@ export const OPENAPI_DOCUMENT: Json = {
         },
       },
     },
-    '/healthz': {
+    [HEALTHZ_PATH]: {
       get: {
         operationId: 'health',
         summary: 'The process is running',
@@ -219,10 +232,11 @@ export const OPENAPI_DOCUMENT: Json = {
         responses: { '200': json('running', ref('Health')) },
       },
     },
-    '/readyz': {
+    [READYZ_PATH]: {
       get: {
         operationId: 'ready',
-        summary: 'Redis answers within 250 ms; reports each AAA server’s last known state',
+        summary:
+          'Redis answers within 250 ms and the process is not draining (the state only; the detailed readiness with each AAA server is on the management listener)',
         security: [],
         responses: {
           '200': json('ready', ref('Readiness')),
@@ -230,20 +244,7 @@ export const OPENAPI_DOCUMENT: Json = {
         },
       },
     },
-    '/metrics': {
-      get: {
-        operationId: 'metrics',
-        summary: 'Prometheus metrics',
-        security: [],
-        responses: {
-          '200': {
-            description: 'Prometheus text format',
-            content: { 'text/plain': { schema: { type: 'string' } } },
-          },
-        },
-      },
-    },
-    '/api/v1/openapi.json': {
+    [OPENAPI_PATH]: {
       get: {
         operationId: 'openapi',
         summary: 'This document',
@@ -252,4 +253,17 @@ export const OPENAPI_DOCUMENT: Json = {
       },
     },
   },
-};
+});
+
+/** Adds the `default` response (any other problem, RFC 9457) to every operation. */
+function withDefaultResponses(document: Json): Json {
+  const paths = document['paths'] as Record<string, Record<string, Json>>;
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      const responses = operation['responses'] as Json | undefined;
+      if (responses === undefined) continue;
+      responses['default'] = problem('any other failure, as problem+json with its code', ref('Problem'));
+    }
+  }
+  return document;
+}

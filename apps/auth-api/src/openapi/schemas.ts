@@ -1,10 +1,5 @@
-import { PROBLEMS, type ProblemCode } from '@sessiond/protocol';
+import { PROBLEMS, SERVER_PROBLEM_CODES, type ProblemCode } from '@sessiond/protocol';
 import { AAA_METHOD_NAMES } from '../aaa/registry';
-
-/** The codes the auth-api answers (sessiond_unavailable is @sessiond/client's own). */
-const AUTH_API_CODES = (Object.keys(PROBLEMS) as ProblemCode[]).filter(
-  (code) => code !== 'sessiond_unavailable',
-);
 
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const privLvl = { type: 'integer', minimum: 0, maximum: 15 } as const;
@@ -61,7 +56,11 @@ const sessionItem = {
   properties: {
     kind: { const: 'object#session-token' },
     'session-id': { type: 'string', description: 'public handle of the session (not a secret)' },
-    link: { type: 'string', format: 'uri' },
+    link: {
+      type: 'string',
+      format: 'uri-reference',
+      description: 'absolute under PUBLIC_BASE_URL, else a relative reference (never from the Host header)',
+    },
     username: { type: 'string' },
     'created-at': dateTime,
     'last-access-at': dateTime,
@@ -108,7 +107,7 @@ export const SCHEMAS: Record<string, unknown> = {
     properties: {
       kind: { const: 'object#auth-token' },
       'token-id': { type: 'string', description: 'the bearer token: send it as X-auth-token' },
-      link: { type: 'string', format: 'uri' },
+      link: { type: 'string', format: 'uri-reference' },
       'expiry-time': { type: 'string', pattern: '^\\d{2,}:\\d{2}:\\d{2}$' },
       'session-id': { type: 'string' },
       'expires-at': dateTime,
@@ -169,48 +168,11 @@ export const SCHEMAS: Record<string, unknown> = {
   },
   Readiness: {
     type: 'object',
-    required: ['status', 'redis', 'aaa'],
-    properties: {
-      status: { type: 'string', enum: ['ready', 'not_ready', 'draining'] },
-      redis: {
-        type: 'object',
-        required: ['status'],
-        properties: {
-          status: { type: 'string', enum: ['up', 'down'] },
-          latency_ms: { type: 'number' },
-          detail: { type: 'string' },
-        },
-      },
-      aaa: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['method', 'sources'],
-          properties: {
-            method: { type: 'string' },
-            sources: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['source', 'state'],
-                properties: {
-                  source: { type: 'string' },
-                  state: {
-                    type: 'string',
-                    enum: ['up', 'down', 'held-down', 'key-mismatch', 'unknown', 'loaded', 'not-configured'],
-                  },
-                  since: dateTime,
-                  until: { ...dateTime, description: 'held-down: when the next probe may go' },
-                  detail: { type: 'string' },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
+    required: ['status'],
+    properties: { status: { type: 'string', enum: ['ready', 'not_ready', 'draining'] } },
+    additionalProperties: false,
   },
-  Problem: problem(AUTH_API_CODES, {
+  Problem: problem(SERVER_PROBLEM_CODES, {
     retry_after: {},
     limit: {},
     active: {},

@@ -1,16 +1,17 @@
 import type { IRouter, Request, RequestHandler } from 'express';
+import { USER_SESSIONS_PATH, routePattern } from '@sessiond/protocol';
 import type { SessionStore } from '@sessiond/session-store';
 import type { Accounting } from '../aaa/accounting';
 import { currentSession, requireSession } from '../auth/require-session';
 import type { Config } from '../config';
-import { baseUrlOf, type TrustProxy } from '../http/request-base';
+import { linkBase, type TrustProxy } from '../http/request-base';
 import { sessionItem } from '../http/cisco';
 import { ProblemError } from '../http/problem-error';
 import { contextOf } from '../http/request-context';
 import type { Metrics } from '../metrics';
 import { noStore } from './token-services';
 
-export const USERS_SESSIONS_PATH = '/api/v1/auth/users/:username/sessions';
+export const USERS_SESSIONS_PATH = routePattern(USER_SESSIONS_PATH);
 
 /** Admin routes (ADMIN_USERS): any user's sessions, listed or revoked. */
 export function adminRoutes(
@@ -35,7 +36,7 @@ export function adminRoutes(
 
   router.get(USERS_SESSIONS_PATH, ...auth, async (req: Request<{ username: string }>, res) => {
     const sessions = await store.listByUser(req.params.username);
-    const base = baseUrlOf(req, deps.trust, config.publicBaseUrl);
+    const base = linkBase(config.publicBaseUrl);
     const current = currentSession(res);
     noStore(res).json({
       kind: 'collection#auth-token',

@@ -1,21 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { INTROSPECT_PATH, SESSION_PATH as SESSION_TEMPLATE, routePattern } from '@sessiond/protocol';
 import { sameUser, type SessionStore } from '@sessiond/session-store';
 import type { IntrospectionClients } from '../auth/introspection-clients';
 import { authenticateToken } from '../auth/token-auth';
 import type { Config } from '../config';
 import { parseBasicAuthorization } from '../http/basic-credentials';
-import { TOKEN_SERVICES_PATH, introspectionBody, sessionItem } from '../http/cisco';
+import { introspectionBody, sessionItem } from '../http/cisco';
 import { problemFor } from '../http/error-handler';
 import { ProblemError } from '../http/problem-error';
 import type { AuditFields } from '../http/audit';
 import { readObjectBody } from '../http/read-body';
-import { baseUrlOf, type TrustProxy } from '../http/request-base';
+import { linkBase, type TrustProxy } from '../http/request-base';
 import type { RequestContext } from '../http/request-context';
 import { trackRequest, type Tracking } from '../http/request-tracking';
 import { sendJson, sendProblem } from '../http/respond';
 
-export const SESSION_PATH = `${TOKEN_SERVICES_PATH}/:sessionId`;
-export const INTROSPECT_PATH = '/api/v1/auth/introspect';
+export const SESSION_PATH = routePattern(SESSION_TEMPLATE);
+export { INTROSPECT_PATH };
 
 /** The routes served here, outside Express (the OpenAPI test checks them with Express's). */
 export const FAST_ROUTES = [
@@ -85,7 +86,7 @@ function serve(
   return true;
 }
 
-function getSessionHandler({ config, store, metrics, trust }: FastRouteDeps): Handler {
+function getSessionHandler({ config, store, metrics }: FastRouteDeps): Handler {
   return async (req, res, context, encodedId) => {
     let sessionId: string;
     try {
@@ -101,7 +102,7 @@ function getSessionHandler({ config, store, metrics, trust }: FastRouteDeps): Ha
       session = await store.get(sessionId);
     if (session === undefined)
       throw new ProblemError('session_not_found', 'no live session with this id belongs to you');
-    sendJson(res, 200, sessionItem(session, baseUrlOf(req, trust, config.publicBaseUrl), current), {
+    sendJson(res, 200, sessionItem(session, linkBase(config.publicBaseUrl), current), {
       'Cache-Control': 'no-store',
     });
   };

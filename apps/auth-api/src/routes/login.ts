@@ -6,7 +6,7 @@ import type { Accounting } from '../aaa/accounting';
 import { StrictBasicStrategy, type BasicFailure } from '../auth/strict-basic-strategy';
 import type { LoginThrottle } from '../auth/login-throttle';
 import type { Config } from '../config';
-import { baseUrlOf, type TrustProxy } from '../http/request-base';
+import { linkBase, type TrustProxy } from '../http/request-base';
 import { contextOf } from '../http/request-context';
 import { sessionItem, tokenBody } from '../http/cisco';
 import { aaaProblem, auditAaa } from '../http/aaa-problem';
@@ -131,7 +131,7 @@ async function createSession(deps: LoginDeps, req: Request, user: AaaPass): Prom
       { priv_lvl: user.privLvl, required_priv_lvl: config.requiredPrivLvl },
     );
   }
-  const base = baseUrlOf(req, deps.trust, config.publicBaseUrl);
+  const base = linkBase(config.publicBaseUrl);
   const context = contextOf(req.res as Response);
   const address = context.clientIp;
   try {

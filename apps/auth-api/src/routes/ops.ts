@@ -1,4 +1,5 @@
 import type { IRouter } from 'express';
+import { HEALTHZ_PATH, METRICS_PATH, READYZ_PATH } from '@sessiond/protocol';
 import type { SessionStore } from '@sessiond/session-store';
 import type { AaaChain } from '../aaa/chain';
 import { contextOf } from '../http/request-context';
@@ -11,43 +12,75 @@ export interface Lifecycle {
   readonly draining: boolean;
 }
 
-/** /healthz (the process runs), /readyz (Redis answers within 250 ms; AAA state reported), /metrics. */
-export function opsRoutes(
-  router: IRouter,
-  deps: {
-    store: SessionStore;
-    aaa: AaaChain;
-    metrics: Metrics;
-    lifecycle: Lifecycle;
-  },
-): void {
-  const { store, aaa, metrics, lifecycle } = deps;
+export interface OpsDeps {
+  readonly store: SessionStore;
+  readonly aaa: AaaChain;
+  readonly metrics: Metrics;
+  readonly lifecycle: Lifecycle;
+}
 
-  router.get('/healthz', (_req, res) => {
+type Readiness = 'ready' | 'not_ready' | 'draining';
+
+/**
+ * The public port's probes: /healthz (the process runs) and a minimal /readyz (Redis answers within
+ * 250 ms and the process is not draining) that says no more than the status: which AAA servers
+ * exist, their state and the users file's path are for operators (managementRoutes).
+ */
+export function publicOpsRoutes(router: IRouter, deps: OpsDeps): void {
+  router.get(HEALTHZ_PATH, (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
-
-  router.get('/readyz', async (_req, res) => {
-    let redis: Record<string, unknown>;
-    try {
-      const latency = await store.ping(READY_REDIS_TIMEOUT_MS);
-      redis = { status: 'up', latency_ms: Math.round(latency * 10) / 10 };
-    } catch (error) {
-      redis = { status: 'down', detail: (error as Error).message };
-    }
-    const ready = redis['status'] === 'up' && !lifecycle.draining;
-    if (!ready) contextOf(res).code = 'not_ready';
+  router.get(READYZ_PATH, async (_req, res) => {
+    const { status } = await readiness(deps);
+    if (status !== 'ready') contextOf(res).code = 'not_ready';
     res
-      .status(ready ? 200 : 503)
+      .status(status === 'ready' ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status });
+  });
+}
+
+/**
+ * The management listener (MANAGEMENT_HOST:MANAGEMENT_PORT, loopback by default): /healthz, the
+ * detailed /readyz (Redis latency, each AAA server's state) and /metrics (Prometheus).
+ */
+export function managementRoutes(router: IRouter, deps: OpsDeps): void {
+  const { aaa, metrics } = deps;
+  router.get(HEALTHZ_PATH, (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  router.get(READYZ_PATH, async (_req, res) => {
+    const { status, redis } = await readiness(deps);
+    if (status !== 'ready') contextOf(res).code = 'not_ready';
+    res
+      .status(status === 'ready' ? 200 : 503)
       .set('Cache-Control', 'no-store')
       .json({
-        status: ready ? 'ready' : lifecycle.draining ? 'draining' : 'not_ready',
+        status,
         redis,
         aaa: aaa.methods.map((method) => ({ method: method.name, sources: method.states() })),
       });
   });
-
-  router.get('/metrics', async (_req, res) => {
+  router.get(METRICS_PATH, async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+}
+
+async function readiness({
+  store,
+  lifecycle,
+}: OpsDeps): Promise<{ status: Readiness; redis: Record<string, unknown> }> {
+  let redis: Record<string, unknown>;
+  try {
+    const latency = await store.ping(READY_REDIS_TIMEOUT_MS);
+    redis = { status: 'up', latency_ms: Math.round(latency * 10) / 10 };
+  } catch (error) {
+    redis = { status: 'down', detail: (error as Error).message };
+  }
+  const status: Readiness = lifecycle.draining
+    ? 'draining'
+    : redis['status'] === 'up'
+      ? 'ready'
+      : 'not_ready';
+  return { status, redis };
 }

@@ -1,10 +1,11 @@
 import type { IRouter, Request, Response } from 'express';
+import { SESSION_PATH, TOKEN_SERVICES_PATH, routePattern } from '@sessiond/protocol';
 import { sameUser, type SessionStore } from '@sessiond/session-store';
 import type { Accounting } from '../aaa/accounting';
 import { currentSession, requireSession } from '../auth/require-session';
 import type { Config } from '../config';
-import { baseUrlOf, type TrustProxy } from '../http/request-base';
-import { TOKEN_SERVICES_PATH, sessionItem } from '../http/cisco';
+import { linkBase, type TrustProxy } from '../http/request-base';
+import { sessionItem } from '../http/cisco';
 import type { AuditFields } from '../http/audit';
 import { ProblemError } from '../http/problem-error';
 import { contextOf } from '../http/request-context';
@@ -33,33 +34,29 @@ export function tokenServicesRoutes(router: IRouter, deps: TokenRouteDeps): void
   router.get(TOKEN_SERVICES_PATH, auth, async (req, res) => {
     const current = currentSession(res);
     const sessions = await store.listByUser(current.session.username);
-    const base = baseUrlOf(req, deps.trust, config.publicBaseUrl);
+    const base = linkBase(config.publicBaseUrl);
     noStore(res).json({
       kind: 'collection#auth-token',
       items: sessions.map((s) => sessionItem(s, base, current)),
     });
   });
 
-  router.delete(
-    `${TOKEN_SERVICES_PATH}/:sessionId`,
-    auth,
-    async (req: Request<{ sessionId: string }>, res) => {
-      const current = currentSession(res);
-      const context = contextOf(res);
-      const { sessionId } = req.params;
-      const own = sameUser(sessionId, current.session.sessionId);
-      const audit: AuditFields = { event: own ? 'logout' : 'revoke', username: current.session.username };
-      context.audit = audit;
-      // The record names the session acted on, not the caller's own.
-      context.sessionId = sessionId.slice(0, 64);
-      if (!own && !admins.has(current.session.username)) throw notFound();
-      const revoked = await store.revoke(sessionId, own ? 'logout' : 'admin');
-      if (revoked === undefined) throw notFound();
-      if (!own) audit.targetUser = revoked.username;
-      accounting.stop(revoked, revoked.reason);
-      res.status(204).end();
-    },
-  );
+  router.delete(routePattern(SESSION_PATH), auth, async (req: Request<{ sessionId: string }>, res) => {
+    const current = currentSession(res);
+    const context = contextOf(res);
+    const { sessionId } = req.params;
+    const own = sameUser(sessionId, current.session.sessionId);
+    const audit: AuditFields = { event: own ? 'logout' : 'revoke', username: current.session.username };
+    context.audit = audit;
+    // The record names the session acted on, not the caller's own.
+    context.sessionId = sessionId.slice(0, 64);
+    if (!own && !admins.has(current.session.username)) throw notFound();
+    const revoked = await store.revoke(sessionId, own ? 'logout' : 'admin');
+    if (revoked === undefined) throw notFound();
+    if (!own) audit.targetUser = revoked.username;
+    accounting.stop(revoked, revoked.reason);
+    res.status(204).end();
+  });
 
   router.delete(TOKEN_SERVICES_PATH, auth, async (_req, res) => {
     const current = currentSession(res);

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { hashPassword } from '@sessiond/passwords';
 import { TacacsServer, type TacacsFault } from '@sessiond/tacacs-plus';
 import { RedisServer, redisForTests, uniqueKeyPrefix, type TestRedis } from '@sessiond/test-utils';
-import { createHandler, type Handler } from '../../src/app';
+import { createHandler, createManagementApp, type Handler } from '../../src/app';
 import { contextOf } from '../../src/http/request-context';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -53,8 +53,11 @@ export interface Harness {
   readonly logs: string[];
   readonly dir: string;
   readonly localUsersFile: string;
+  readonly clientsFile: string;
   readonly responses: RecordedResponse[];
   http(): ReturnType<typeof request>;
+  /** The management listener's handler (/metrics, the detailed /readyz). */
+  management(): ReturnType<typeof request>;
   login(username: string, password: string, headers?: Record<string, string>): request.Test;
   /** A logged-in token (alice by default). */
   token(username?: string, password?: string): Promise<string>;
@@ -127,6 +130,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const services = await createServices(config, logger);
   const responses: RecordedResponse[] = [];
   const app = recorder(responses, createHandler(services));
+  const managementApp = createManagementApp(services);
 
   const harness: Harness = {
     app,
@@ -136,8 +140,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logs,
     dir,
     localUsersFile,
+    clientsFile,
     responses,
     http: () => request(app),
+    management: () => request(managementApp),
     login: (username, password, headers = {}) =>
       request(app)
         .post('/api/v1/auth/token-services')

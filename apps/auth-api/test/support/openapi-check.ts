@@ -15,6 +15,7 @@ type Json = Record<string, unknown>;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
 ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:\/\/\S+$/i);
+ajv.addFormat('uri-reference', /^\S+$/);
 ajv.addSchema({ $id: 'doc', components: OPENAPI_DOCUMENT['components'] });
 
 const paths = (OPENAPI_DOCUMENT as { paths: Record<string, Record<string, Json>> }).paths;

@@ -20,7 +20,8 @@ export async function startApi(
   if (!existsSync(MAIN))
     throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does it first)`);
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', ...env },
+    // An ephemeral management port: several auth-api processes run at once in the test suites.
+    env: { PATH: process.env['PATH'] ?? '', MANAGEMENT_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];

@@ -73,7 +73,7 @@ export class LocalMethod implements AaaMethod {
         source: 'local',
         state: 'loaded',
         detail: `${this.users.size} users from ${this.users.path}`,
-        ...(this.users.lastLoaded !== undefined ? { since: this.users.lastLoaded.toISOString() } : {}),
+        since: this.users.lastLoaded.toISOString(),
       },
     ];
   }

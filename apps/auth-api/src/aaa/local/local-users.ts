@@ -1,87 +1,54 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import { loadUsersFile, type UserRecord } from '@sessiond/passwords';
+import { WatchedFile } from '../../files/watched-file';
 import type { Logger } from '../../logger';
 
 /**
- * The local users file, re-read when it changes (editors and config tools replace the file, so the
- * folder is watched). A file that fails to parse is reported and the previous users stay in force.
+ * The local users file (LOCAL_USERS_FILE), re-read when it changes; a version that fails to load is
+ * reported and the previous users stay in force (files/watched-file.ts).
  */
 export class LocalUsers {
-  private users: ReadonlyMap<string, UserRecord> = new Map();
-  private loadedAt: Date | undefined;
-  private watcher: FSWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private generation = 0;
-
-  private constructor(
-    readonly path: string,
-    private readonly logger: Logger,
-  ) {}
+  private constructor(private readonly file: WatchedFile<ReadonlyMap<string, UserRecord>>) {}
 
   /** Loads the file (failing start-up if it is unusable) and starts watching it. */
   static async open(path: string, logger: Logger): Promise<LocalUsers> {
-    const local = new LocalUsers(path, logger);
-    await local.reload();
-    local.watcher = watch(dirname(path), { persistent: false }, (_event, name) => {
-      if (name === null || name.toString() === basename(path)) local.scheduleReload();
-    });
-    local.watcher.on('error', (error) =>
-      logger.error({ err: error, file: path }, 'local users file: watch failed'),
-    );
-    return local;
+    return new LocalUsers(await WatchedFile.open(path, loadHashedUsers, logger, 'local users file'));
+  }
+
+  get path(): string {
+    return this.file.path;
   }
 
   get(username: string): UserRecord | undefined {
-    return this.users.get(username);
+    return this.file.current.get(username);
   }
 
   get size(): number {
-    return this.users.size;
+    return this.file.current.size;
   }
 
-  get lastLoaded(): Date | undefined {
-    return this.loadedAt;
+  get lastLoaded(): Date {
+    return this.file.lastLoaded;
   }
 
   /** How many times the file has been read successfully (tests wait for a change to land). */
   get reloads(): number {
-    return this.generation;
-  }
-
-  async reload(): Promise<void> {
-    const { users } = await loadUsersFile(this.path);
-    for (const user of users.values()) {
-      if (user.scrypt === undefined) {
-        throw new Error(
-          `local users file ${this.path}: user "${user.username}" has a plain password; use an scrypt hash (npx sessiond-hash-password)`,
-        );
-      }
-    }
-    this.users = users;
-    this.loadedAt = new Date();
-    this.generation += 1;
+    return this.file.reloads;
   }
 
   close(): void {
-    this.watcher?.close();
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.file.close();
   }
+}
 
-  private scheduleReload(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    // Editors write in several steps; read once things settle.
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.reload().then(
-        () => this.logger.info({ file: this.path, users: this.users.size }, 'local users file reloaded'),
-        (error: unknown) =>
-          this.logger.error(
-            { file: this.path, error: (error as Error).message },
-            'local users file not reloaded; keeping the previous users',
-          ),
+/** The users of the file; every one must have an scrypt hash (plain passwords are for the TACACS+ dev server). */
+async function loadHashedUsers(path: string): Promise<ReadonlyMap<string, UserRecord>> {
+  const { users } = await loadUsersFile(path);
+  for (const user of users.values()) {
+    if (user.scrypt === undefined) {
+      throw new Error(
+        `local users file ${path}: user "${user.username}" has a plain password; use an scrypt hash (npm run -s hash-password)`,
       );
-    }, 100);
-    this.timer.unref();
+    }
   }
+  return users;
 }
