@@ -2,14 +2,14 @@ import { Cluster } from 'ioredis';
 import { SessionStore } from '@sessiond/session-store';
 import { RedisCluster, uniqueKeyPrefix } from '@sessiond/test-utils';
 import { alice, storeBehaviour } from './support/behaviour';
-import { connect } from './support/connect';
+import { BEHAVIOUR_TIMEOUT_MS, connect } from './support/connect';
 
 let cluster: RedisCluster;
 let client: Cluster;
 
 beforeAll(async () => {
   cluster = await RedisCluster.start({ masters: 3 });
-  const connected = await connect({ nodes: cluster.nodes });
+  const connected = await connect({ nodes: cluster.nodes }, BEHAVIOUR_TIMEOUT_MS);
   if (!(connected instanceof Cluster)) throw new Error('expected a cluster client');
   client = connected;
 });

@@ -2,14 +2,14 @@ import type { Redis } from 'ioredis';
 import { SessionStore } from '@sessiond/session-store';
 import { redisForTests, uniqueKeyPrefix, type TestRedis } from '@sessiond/test-utils';
 import { storeBehaviour, alice } from './support/behaviour';
-import { connect, type Client } from './support/connect';
+import { BEHAVIOUR_TIMEOUT_MS, connect, type Client } from './support/connect';
 
 let redis: TestRedis;
 let client: Client;
 
 beforeAll(async () => {
   redis = await redisForTests();
-  client = await connect({ url: redis.url });
+  client = await connect({ url: redis.url }, BEHAVIOUR_TIMEOUT_MS);
 });
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import {
   type SessionStoreOptions,
 } from '@sessiond/session-store';
 import { sleep, uniqueKeyPrefix } from '@sessiond/test-utils';
-import { dumpEverything, type Client } from './connect';
+import { BEHAVIOUR_TIMEOUT_MS, dumpEverything, type Client } from './connect';
 
 export const alice: NewSession = {
   username: 'alice',
@@ -25,7 +25,7 @@ export const alice: NewSession = {
 export function storeBehaviour(client: () => Client): void {
   let prefix: string;
   const store = (options: SessionStoreOptions = {}): SessionStore =>
-    new SessionStore(client(), { keyPrefix: prefix, ...options });
+    new SessionStore(client(), { keyPrefix: prefix, operationTimeoutMs: BEHAVIOUR_TIMEOUT_MS, ...options });
 
   beforeEach(() => {
     prefix = uniqueKeyPrefix('s');

@@ -4,12 +4,24 @@ import type { ClusterNode } from '@sessiond/test-utils';
 
 export type Client = Redis | Cluster;
 
-/** A client built with the store's own production settings, ready to use. */
-export async function connect(target: { url: string } | { nodes: readonly ClusterNode[] }): Promise<Client> {
+/** Command and operation timeout of the behaviour suites (exactness, not time bounds). */
+export const BEHAVIOUR_TIMEOUT_MS = 20_000;
+
+/**
+ * A client built with the store's own production settings, ready to use. `commandTimeoutMs`
+ * overrides the production 500 ms where a suite tests exactness rather than time bounds: 1,000
+ * concurrent scripts for one user queue on one Redis, and a loaded 2-core CI machine must not turn
+ * that queue into timeouts (the outage suite keeps the production bounds).
+ */
+export async function connect(
+  target: { url: string } | { nodes: readonly ClusterNode[] },
+  commandTimeoutMs?: number,
+): Promise<Client> {
+  const timeouts = commandTimeoutMs !== undefined ? { commandTimeoutMs } : {};
   const client =
     'url' in target
-      ? createRedisClient({ url: target.url })
-      : createRedisClient({ clusterNodes: target.nodes });
+      ? createRedisClient({ url: target.url, ...timeouts })
+      : createRedisClient({ clusterNodes: target.nodes, ...timeouts });
   await waitUntilReady(client, 10_000);
   return client;
 }
