@@ -32,6 +32,11 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   readonly publicBaseUrl: string | undefined;
   readonly redis: SessionStoreSettings;
+  /**
+   * REDIS_WAIT_REPLICAS / REDIS_WAIT_TIMEOUT_MS: acknowledged state changes wait until this many
+   * replicas have them (undefined: off).
+   */
+  readonly redisWait: { readonly replicas: number; readonly timeoutMs: number } | undefined;
   readonly session: {
     readonly idleTimeoutS: number;
     readonly maxLifetimeS: number;
@@ -77,6 +82,8 @@ const schema = z.object({
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   ),
   ...sessionStoreEnv,
+  REDIS_WAIT_REPLICAS: envInt(0, 100).default(0),
+  REDIS_WAIT_TIMEOUT_MS: envInt(1, 60_000).default(500),
   SESSION_IDLE_TIMEOUT_S: envInt(1, 31_536_000).default(900),
   SESSION_MAX_LIFETIME_S: envInt(1, 31_536_000).default(28_800),
   SESSION_LIMIT_PER_USER: envInt(0, 100_000).default(5),
@@ -147,6 +154,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     trustProxy: trustProxy ?? false,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     redis: sessionStoreSettings(e),
+    redisWait:
+      e.REDIS_WAIT_REPLICAS > 0
+        ? { replicas: e.REDIS_WAIT_REPLICAS, timeoutMs: e.REDIS_WAIT_TIMEOUT_MS }
+        : undefined,
     session: {
       idleTimeoutS: e.SESSION_IDLE_TIMEOUT_S,
       maxLifetimeS: e.SESSION_MAX_LIFETIME_S,

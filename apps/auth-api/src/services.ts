@@ -28,6 +28,8 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     url: config.redis.url,
     ...(config.redis.clusterNodes !== undefined ? { clusterNodes: config.redis.clusterNodes } : {}),
     connectionName: 'sessiond-auth-api',
+    // A pipelined WAIT blocks up to its timeout: the client must wait longer than that.
+    ...(config.redisWait !== undefined ? { commandTimeoutMs: 500 + config.redisWait.timeoutMs } : {}),
   });
   let lastRedisError = 0;
   redis.on('error', (error: Error) => {
@@ -38,6 +40,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     keyPrefix: config.redis.keyPrefix,
     buckets: config.redis.buckets,
     indexShards: config.redis.indexShards,
+    ...(config.redisWait !== undefined ? { replication: config.redisWait } : {}),
   });
   const introspectionClients =
     config.introspectionClientsFile !== undefined

@@ -60,6 +60,8 @@ export interface Sweeper {
 const DEFAULT_MAX_JOB_MS = 10_000;
 const SWEEP_LOCK_MS = 10_000;
 const HEALTH_PING_TIMEOUT_MS = 1000;
+/** How much longer than the longest job a worker's close may take before it is given up on. */
+const WORKER_CLOSE_MARGIN_MS = 2000;
 
 export function createSweeper(deps: SweeperDeps): Sweeper {
   const { connection, logger, metrics } = deps;
@@ -161,13 +163,40 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
     return { ok: problems.length === 0, problems };
   }
 
+  /**
+   * Closes a worker, waiting for its running job. Bounded: when Redis went away and came back, a
+   * worker's blocking connection can be left "reconnecting" so that BullMQ's close() never resolves
+   * (BullMQ #4656: ioredis emits no 'end' for a client disconnected between reconnect attempts). Its
+   * job has finished by then (a job lasts at most maxJobMs), so after that and a margin shutdown
+   * goes on without it.
+   */
+  async function closeWorker(worker: Worker | undefined, which: string): Promise<void> {
+    if (worker === undefined) return;
+    const graceMs = (deps.maxJobMs ?? DEFAULT_MAX_JOB_MS) + WORKER_CLOSE_MARGIN_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = await Promise.race([
+      worker.close().then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), graceMs);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+    if (stuck) {
+      deps.logger.warn(
+        { worker: which, grace_ms: graceMs },
+        'a BullMQ worker connection did not close (stuck reconnecting after a Redis outage); shutting down without it',
+      );
+    }
+  }
+
   function close(): Promise<void> {
     closing ??= (async () => {
       await starting?.catch(() => undefined);
       // Order matters: bucket jobs queue continuations and STOPs through the queues, so the workers
       // close (waiting for their jobs) before the queues do.
-      await sweepWorker?.close();
-      await stopWorker?.close();
+      await closeWorker(sweepWorker, 'sweep');
+      await closeWorker(stopWorker, 'accounting');
       await Promise.all([sweepQueue.close(), stopQueue?.close()]);
     })();
     return closing;

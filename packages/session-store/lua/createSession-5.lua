@@ -13,6 +13,7 @@ ARGV[5] priv-lvl     ARGV[6] AAA source    ARGV[7] source ip    ARGV[8] user age
 ARGV[9] idle ms      ARGV[10] absolute lifetime ms               ARGV[11] limit (0 = none)
 ARGV[12] policy ('reject' | 'evict-oldest')  ARGV[13] tombstone ttl ms  ARGV[14] retention ms
 ARGV[15] failures that throttle the pair (0 = no throttle)
+ARGV[16] deadline: Redis time (ms) after which the caller no longer waits (0 = none)
 Returns
   {0, now, n, lid, descriptor, user agent, ...}  created (its lid, descriptor and user agent), then
                                                  the n sessions it evicted, three values each
@@ -20,6 +21,7 @@ Returns
   {-2}  the local id is taken (the caller draws another)
   {-8}  the user tag belongs to another username (a 64-bit tag collision; refuse rather than mix users)
   {-9, now, retry after ms}  too many failed logins of this user from this address
+  {-10, now}  the caller's deadline had passed: nothing was done
 ]]
 -- @include "record"
 
@@ -27,8 +29,11 @@ local records, tombstones, index, counter, failures = KEYS[1], KEYS[2], KEYS[3],
 local lid, tag, username, hash = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local idle, lifetime, limit = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local policy, tombTtl, retention = ARGV[12], tonumber(ARGV[13]), tonumber(ARGV[14])
-local maxFailures = tonumber(ARGV[15])
+local maxFailures, deadline = tonumber(ARGV[15]), tonumber(ARGV[16])
 local now = nowMs()
+-- The caller's deadline (Redis time, ms; 0: none): a command that waited in a queue while Redis
+-- was frozen, for a caller that has long answered 503, must not act (issue: no phantom writes).
+if deadline > 0 and now > deadline then return {-10, now} end
 
 if maxFailures > 0 and tonumber(redis.call('GET', failures) or '0') >= maxFailures then
   return {-9, now, math.max(redis.call('PTTL', failures), 1)}

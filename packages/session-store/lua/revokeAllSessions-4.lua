@@ -4,13 +4,18 @@ tombstone. Sessions already expired are left to the sweeper, which reports their
 
 KEYS[1] records  KEYS[2] tombstones  KEYS[3] index  KEYS[4] counter
 ARGV[1] user tag  ARGV[2] tombstone ttl ms  ARGV[3] retention ms
-Returns {0, now, username, lid, descriptor, user agent, ...} for the sessions it ended.
+ARGV[4] deadline: Redis time (ms) after which the caller no longer waits (0 = none)
+Returns {0, now, username, lid, descriptor, user agent, ...} for the sessions it ended, or {-10, now}
+when the caller's deadline had passed (nothing done).
 ]]
 -- @include "record"
 
 local records, tombstones, index = KEYS[1], KEYS[2], KEYS[3]
-local tag, retention = ARGV[1], tonumber(ARGV[3])
+local tag, retention, deadline = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
 local now = nowMs()
+-- The caller's deadline (Redis time, ms; 0: none): a command that waited in a queue while Redis
+-- was frozen, for a caller that has long answered 503, must not act (issue: no phantom writes).
+if deadline > 0 and now > deadline then return {-10, now} end
 local untilMs = now + tonumber(ARGV[2])
 local fields = readFields(records)
 local out = {0, now, fields['u'] or ''}

@@ -13,7 +13,24 @@ export abstract class SessionStoreError extends Error {
 
 /** Redis is down, unreachable, loading, or slower than the operation timeout. Never means "no session". */
 export class StoreUnavailableError extends SessionStoreError {
-  readonly code = 'store_unavailable';
+  readonly code: string = 'store_unavailable';
+}
+
+/**
+ * A state change ran on the master, but fewer replicas than `replication.replicas` confirmed it
+ * within `replication.timeoutMs` (WAIT): not acknowledged, since a failover could lose it. A login
+ * is undone before this is thrown (no usable session is left behind).
+ */
+export class ReplicationTimeoutError extends StoreUnavailableError {
+  override readonly code = 'replication_timeout';
+
+  constructor(
+    operation: string,
+    readonly replicas: number,
+    readonly confirmed: number,
+  ) {
+    super(`${operation}: ${confirmed} of ${replicas} replicas confirmed the write in time`);
+  }
 }
 
 /** The user already holds `limit` live sessions and the policy is `reject`. */

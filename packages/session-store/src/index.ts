@@ -3,6 +3,7 @@ export {
   InvalidSessionInputError,
   InvalidStoreOptionsError,
   LoginThrottledError,
+  ReplicationTimeoutError,
   SessionLimitError,
   SessionStoreError,
   StoreReplyError,

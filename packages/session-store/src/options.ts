@@ -46,6 +46,13 @@ export interface SessionStoreOptions {
   readonly retentionMs?: number;
   /** Every operation settles within this time, with StoreUnavailableError if Redis is slow (default 1000 ms). */
   readonly operationTimeoutMs?: number;
+  /**
+   * Acknowledged means durable: every state change a caller acknowledges to a client (create with
+   * its evictions, revoke, revokeAll) waits, in the same round trip (a pipelined WAIT), until this
+   * many replicas have it, or fails with ReplicationTimeoutError after `timeoutMs` (default: off).
+   * The client's command timeout must exceed `timeoutMs`.
+   */
+  readonly replication?: { readonly replicas: number; readonly timeoutMs: number };
 }
 
 export interface ResolvedOptions {
@@ -58,6 +65,7 @@ export interface ResolvedOptions {
   readonly tombstoneTtlMs: number;
   readonly retentionMs: number;
   readonly operationTimeoutMs: number;
+  readonly replication: { readonly replicas: number; readonly timeoutMs: number } | undefined;
 }
 
 /** A session id names its bucket in two base-36 digits (@sessiond/protocol's TOKEN_FORMAT). */
@@ -88,6 +96,13 @@ export function resolveOptions(options: SessionStoreOptions): ResolvedOptions {
     tombstoneTtlMs: integer('tombstoneTtlMs', options.tombstoneTtlMs ?? 3_600_000, 1000, 30 * 86_400_000),
     retentionMs: integer('retentionMs', options.retentionMs ?? 86_400_000, 1000, 30 * 86_400_000),
     operationTimeoutMs: integer('operationTimeoutMs', options.operationTimeoutMs ?? 1000, 10, 60_000),
+    replication:
+      options.replication === undefined || options.replication.replicas === 0
+        ? undefined
+        : Object.freeze({
+            replicas: integer('replication.replicas', options.replication.replicas, 0, 100),
+            timeoutMs: integer('replication.timeoutMs', options.replication.timeoutMs, 1, 60_000),
+          }),
   });
 }
 

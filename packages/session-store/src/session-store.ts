@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis, RedisValue } from 'ioredis';
 import { decodeDescriptor } from './descriptor';
 import {
   InvalidSessionInputError,
   LoginThrottledError,
   SessionLimitError,
+  ReplicationTimeoutError,
   StoreReplyError,
+  StoreUnavailableError,
   UserTagCollisionError,
 } from './errors';
 import { guarded } from './guard';
@@ -20,6 +22,7 @@ import {
   type UserRef,
 } from './identifiers';
 import { checkNewSession } from './input';
+import { commandTimeoutOf, RedisClock } from './redis-clock';
 import { bucketIndexKeys, counterKey, failuresKey, recordKeys, userKeys, type FailureKind } from './keys';
 import {
   resolveOptions,
@@ -56,12 +59,18 @@ import type {
 export class SessionStore {
   readonly options: ResolvedOptions;
 
+  private readonly clock: RedisClock;
+
   constructor(
     private readonly redis: Redis | Cluster,
     options: SessionStoreOptions = {},
   ) {
     this.options = resolveOptions(options);
     defineScripts(redis);
+    this.clock = new RedisClock(
+      redis,
+      Math.min(this.options.operationTimeoutMs, commandTimeoutOf(redis) ?? Number.POSITIVE_INFINITY),
+    );
   }
 
   /**
@@ -87,8 +96,11 @@ export class SessionStore {
     // A 48-bit local id collides with one of the user's sessions about never; draw again if it does.
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const ref = sessionRef(user, newLocalId());
-      const raw = await this.run('create', () =>
-        this.redis.sessiondCreateSession(
+      const { raw, confirmed } = await this.runWithDeadline(
+        'create',
+        'sessiondCreateSession',
+        true,
+        (deadline) => [
           keys.records,
           keys.tombstones,
           keys.index,
@@ -109,7 +121,8 @@ export class SessionStore {
           this.options.tombstoneTtlMs,
           this.options.retentionMs,
           maxFailures,
-        ),
+          deadline,
+        ],
       );
       const reply = Reply.of(raw, 'createSession');
       const status = reply.number();
@@ -118,6 +131,7 @@ export class SessionStore {
         throw new UserTagCollisionError('another username shares this user tag; set a different userTagKey');
       }
       reply.number(); // Redis time
+      if (status === ScriptStatus.DeadlinePassed) throw deadlinePassed('create');
       if (status === ScriptStatus.LoginThrottled) throw new LoginThrottledError(reply.number());
       if (status === ScriptStatus.LimitReached) {
         const retryAfterMs = reply.number();
@@ -129,6 +143,15 @@ export class SessionStore {
         );
       }
       if (status !== ScriptStatus.Ok) throw new StoreReplyError(`createSession: status ${status}`);
+      if (
+        confirmed !== undefined &&
+        this.options.replication !== undefined &&
+        confirmed < this.options.replication.replicas
+      ) {
+        // Not durable, so not acknowledged: undo it, so that no usable session is left behind.
+        await this.revokeOne(ref.sessionId, 'logout', false).catch(() => undefined);
+        throw new ReplicationTimeoutError('create', this.options.replication.replicas, confirmed);
+      }
       const evictedCount = reply.number();
       const [created] = this.readSessions(reply, user, session.username, 1);
       if (
@@ -217,22 +240,38 @@ export class SessionStore {
   ): Promise<LoginFailure> {
     const user = this.user(username);
     const key = failuresKey(this.options.keyPrefix, user, addressDigest(address), kind);
-    const raw = await this.run('recordLoginFailure', () =>
-      this.redis.sessiondRecordLoginFailure(key, windowMs),
+    const { raw } = await this.runWithDeadline(
+      'recordLoginFailure',
+      'sessiondRecordLoginFailure',
+      false,
+      (deadline) => [key, windowMs, deadline],
     );
     if (!Array.isArray(raw) || typeof raw[0] !== 'number' || typeof raw[1] !== 'number') {
       throw new StoreReplyError('recordLoginFailure: unexpected reply');
     }
+    if (raw[0] === ScriptStatus.DeadlinePassed) throw deadlinePassed('recordLoginFailure');
     return { failures: raw[0], windowEndsInMs: Math.max(0, raw[1]) };
   }
 
   /** Ends one live session, leaving a tombstone; undefined when it is unknown or already dead. */
   async revoke(sessionId: string, reason: RevokeReason = 'logout'): Promise<RevokedSession | undefined> {
+    return this.revokeOne(sessionId, reason, true);
+  }
+
+  /** revoke(); `acknowledged: false` skips WAIT (undoing a login that was not acknowledged). */
+  private async revokeOne(
+    sessionId: string,
+    reason: RevokeReason,
+    acknowledged: boolean,
+  ): Promise<RevokedSession | undefined> {
     const ref = this.ref(sessionId);
     if (ref === undefined) return undefined;
     const keys = userKeys(this.options.keyPrefix, ref, this.options.indexShards);
-    const raw = await this.run('revoke', () =>
-      this.redis.sessiondRevokeSession(
+    const { raw, confirmed } = await this.runWithDeadline(
+      'revoke',
+      'sessiondRevokeSession',
+      acknowledged,
+      (deadline) => [
         keys.records,
         keys.tombstones,
         keys.index,
@@ -241,10 +280,14 @@ export class SessionStore {
         ref.tag,
         this.options.tombstoneTtlMs,
         this.options.retentionMs,
-      ),
+        deadline,
+      ],
     );
     const reply = Reply.of(raw, 'revokeSession');
-    if (reply.number() !== ScriptStatus.Ok) return undefined;
+    const status = reply.number();
+    if (status === ScriptStatus.DeadlinePassed) throw deadlinePassed('revoke');
+    if (status !== ScriptStatus.Ok) return undefined;
+    this.requireConfirmed('revoke', confirmed);
     reply.number();
     const username = reply.string();
     return { ...decodeDescriptor(sessionId, username, reply.string(), reply.string()), reason };
@@ -254,8 +297,11 @@ export class SessionStore {
   async revokeAll(username: string, reason: RevokeReason = 'logout'): Promise<RevokedSession[]> {
     const user = this.user(username);
     const keys = userKeys(this.options.keyPrefix, user, this.options.indexShards);
-    const raw = await this.run('revokeAll', () =>
-      this.redis.sessiondRevokeAllSessions(
+    const { raw, confirmed } = await this.runWithDeadline(
+      'revokeAll',
+      'sessiondRevokeAllSessions',
+      true,
+      (deadline) => [
         keys.records,
         keys.tombstones,
         keys.index,
@@ -263,10 +309,12 @@ export class SessionStore {
         user.tag,
         this.options.tombstoneTtlMs,
         this.options.retentionMs,
-      ),
+        deadline,
+      ],
     );
     const reply = Reply.of(raw, 'revokeAllSessions');
-    reply.number();
+    if (reply.number() === ScriptStatus.DeadlinePassed) throw deadlinePassed('revokeAll');
+    this.requireConfirmed('revokeAll', confirmed);
     reply.number();
     const owner = reply.string();
     return this.readSessions(reply, user, owner).map((session) => ({ ...session, reason }));
@@ -319,6 +367,48 @@ export class SessionStore {
     return guarded(operation, this.options.operationTimeoutMs, command);
   }
 
+  /**
+   * Runs a script that changes state with the caller's deadline (RedisClock), and learns the clock
+   * offset from the Redis time its reply carries as second element. An `acknowledged` change (one a
+   * caller reports done to a client) is followed in the same round trip by WAIT when `replication`
+   * is set: `confirmed` is how many replicas have it.
+   */
+  private async runWithDeadline(
+    operation: string,
+    script:
+      | 'sessiondCreateSession'
+      | 'sessiondRecordLoginFailure'
+      | 'sessiondRevokeSession'
+      | 'sessiondRevokeAllSessions',
+    acknowledged: boolean,
+    args: (deadline: number) => RedisValue[],
+  ): Promise<{ raw: unknown; confirmed: number | undefined }> {
+    await this.clock.sync();
+    const sentAt = Date.now();
+    const replication = acknowledged ? this.options.replication : undefined;
+    const timeoutMs = this.options.operationTimeoutMs + (replication?.timeoutMs ?? 0);
+    const result = await guarded(operation, timeoutMs, async () => {
+      const values = args(this.clock.deadline(sentAt));
+      if (replication === undefined)
+        return { raw: (await this.redis[script](...values)) as unknown, confirmed: undefined };
+      const pipeline = this.redis.pipeline();
+      pipeline[script](...values);
+      pipeline.wait(replication.replicas, replication.timeoutMs);
+      const [raw, confirmed] = await execPipeline(pipeline, 2);
+      return { raw, confirmed: typeof confirmed === 'number' ? confirmed : 0 };
+    });
+    const redisNow = Array.isArray(result.raw) ? (result.raw as unknown[])[1] : undefined;
+    if (typeof redisNow === 'number' && redisNow > 1e12) this.clock.observe(redisNow, sentAt, Date.now());
+    return result;
+  }
+
+  /** Throws ReplicationTimeoutError when WAIT says too few replicas have a change. */
+  private requireConfirmed(operation: string, confirmed: number | undefined): void {
+    const replication = this.options.replication;
+    if (confirmed === undefined || replication === undefined || confirmed >= replication.replicas) return;
+    throw new ReplicationTimeoutError(operation, replication.replicas, confirmed);
+  }
+
   private user(username: string): UserRef {
     return userRef(username, this.options.userTagKey, this.options.buckets);
   }
@@ -350,4 +440,11 @@ function newestFirst(sessions: SessionDescriptor[]): SessionDescriptor[] {
 /** The address part of a failures key: a digest, so keys do not show addresses. */
 function addressDigest(address: string): string {
   return createHash('sha256').update(address).digest('base64url').slice(0, 16);
+}
+
+/** A state change refused by its script because the caller had already given up (RedisClock). */
+function deadlinePassed(operation: string): StoreUnavailableError {
+  return new StoreUnavailableError(
+    `${operation}: Redis ran the command after the caller's deadline; nothing was done`,
+  );
 }

@@ -12,6 +12,8 @@ export const ScriptStatus = {
   NotFound: -7,
   UserTagCollision: -8,
   LoginThrottled: -9,
+  /** The caller's deadline had passed when the script ran: it did nothing. */
+  DeadlinePassed: -10,
 } as const;
 
 export function invalidReason(status: number): InvalidReason {

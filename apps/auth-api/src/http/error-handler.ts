@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DETAILS } from '@sessiond/protocol';
-import { StoreUnavailableError } from '@sessiond/session-store';
+import { ReplicationTimeoutError, StoreUnavailableError } from '@sessiond/session-store';
 import type { Logger } from '../logger';
 import { ProblemError } from './problem-error';
 import { contextOf } from './request-context';
@@ -28,6 +28,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
  */
 export function problemFor(error: unknown, logger: Logger, reqId: string): ProblemError {
   if (error instanceof ProblemError) return error;
+  if (error instanceof ReplicationTimeoutError) {
+    return new ProblemError(
+      'session_store_unavailable',
+      `the change reached Redis but only ${error.confirmed} of the ${error.replicas} replicas REDIS_WAIT_REPLICAS asks for confirmed it in time, so it is not acknowledged (a login leaves no session behind); retry shortly`,
+      {},
+      { 'Retry-After': '2' },
+    );
+  }
   if (error instanceof StoreUnavailableError) {
     return new ProblemError(
       'session_store_unavailable',
