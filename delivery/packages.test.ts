@@ -329,6 +329,7 @@ async function startAuthApi(clientId: string): Promise<string> {
       PORT: String(port),
       HOST: '127.0.0.1',
       MANAGEMENT_PORT: '0',
+      USER_TAG_SECRET: 'test-user-tag-secret-0123456789',
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: uniqueKeyPrefix('delivery'),
       AAA_METHODS: 'tacacs',

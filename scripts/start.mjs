@@ -4,14 +4,16 @@
  *
  *   Redis        REDIS_URL when set, else a redis-server from PATH with its data (append-only on) in .data/redis
  *   TACACS+      the project's dev server with config/demo/tacacs-users.json (skipped when TACACS_SERVERS is set)
- *   auth-api     on 127.0.0.1:8080 (PORT / HOST change it), management on 127.0.0.1:9464 (MANAGEMENT_PORT)
+ *   auth-api     on 127.0.0.1:8080 (PORT / HOST change it), management on 127.0.0.1:9464 (MANAGEMENT_PORT);
+ *                its USER_TAG_SECRET is generated once into .data/user-tag-secret (kept across restarts)
  *   sweeper      BullMQ worker, /healthz and /metrics on 127.0.0.1:9465 (SWEEPER_PORT)
  *
  * Every variable of the README's configuration table can be set in the environment and wins over the
  * demo defaults below. Ctrl-C (or SIGTERM) stops everything in order and exits 0.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +67,9 @@ async function main() {
       PORT: String(port),
       HOST: host,
       MANAGEMENT_PORT: String(management),
+      ...(env['USER_TAG_SECRET'] === undefined && env['USER_TAG_SECRET_FILE'] === undefined
+        ? { USER_TAG_SECRET_FILE: userTagSecretFile() }
+        : {}),
       LOCAL_USERS_FILE: join(demo, 'local-users.json'),
       INTROSPECTION_CLIENTS_FILE: join(demo, 'introspection-clients.json'),
       ADMIN_USERS: 'admin',
@@ -98,6 +103,16 @@ async function main() {
       '',
     ].join('\n') + '\n',
   );
+}
+
+/**
+ * The auth-api's USER_TAG_SECRET (the key that keeps session ids from naming their user): random,
+ * created on the first start and kept in the data folder, so sessions stay valid across restarts.
+ */
+function userTagSecretFile() {
+  const file = join(dataDir, 'user-tag-secret');
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  return file;
 }
 
 /** A redis-server from PATH, on a free loopback port, persisting to .data/redis with append-only on. */

@@ -83,6 +83,7 @@ async function main(): Promise<void> {
           {
             PORT: String(port),
             MANAGEMENT_PORT: '0',
+            USER_TAG_SECRET: 'bench-user-tag-secret-0123456789',
             HOST: '127.0.0.1',
             REDIS_URL: redisServer.url,
             REDIS_KEY_PREFIX: name,

@@ -83,6 +83,7 @@ export async function startAuthApi(env: Record<string, string>): Promise<AuthApi
       ...baseEnv(),
       HOST: '127.0.0.1',
       PORT: String(port),
+      USER_TAG_SECRET: 'test-user-tag-secret-0123456789',
       ...(HAS_MANAGEMENT_LISTENER ? { MANAGEMENT_PORT: String(await freePort()) } : {}),
       ...env,
     },

@@ -39,6 +39,7 @@ dcp() {
   env REDIS_URL_PATH=./config/demo/redis-url TACACS_KEY_PATH=./config/demo/tacacs-key \
     LOCAL_USERS_PATH=./config/demo/local-users.json \
     INTROSPECTION_CLIENTS_PATH=./config/demo/introspection-clients.json TACACS_SERVERS=127.0.0.1:49 \
+    USER_TAG_SECRET_PATH=./config/demo/user-tag-secret \
     AUTH_API_PORT="$PROD_PORT" \
     docker-compose -p "$project-prod" --env-file "$work/empty.env" -f docker-compose.yml "$@"
 }
@@ -129,7 +130,7 @@ image_tag_is_version() {
 # Production: valid with the variables it needs, refused without any one of them (no fallbacks).
 production_file_valid() {
   local -A values=([REDIS_URL_PATH]=/dev/null [TACACS_KEY_PATH]=/dev/null [LOCAL_USERS_PATH]=/dev/null
-    [INTROSPECTION_CLIENTS_PATH]=/dev/null [TACACS_SERVERS]=tacacs1.example:49)
+    [INTROSPECTION_CLIENTS_PATH]=/dev/null [USER_TAG_SECRET_PATH]=/dev/null [TACACS_SERVERS]=tacacs1.example:49)
   local name other
   local -a unset_all=() set_all=() set_others
   for name in "${!values[@]}"; do

@@ -33,6 +33,12 @@ export interface Config {
   readonly publicBaseUrl: string | undefined;
   readonly redis: SessionStoreSettings;
   /**
+   * USER_TAG_SECRET: the key of the HMAC that turns a username into the user tag inside every
+   * session id. Secret, so that a session id (in URLs, Location, logs, accounting task_id) does not
+   * let anyone test username guesses against it.
+   */
+  readonly userTagSecret: string;
+  /**
    * REDIS_WAIT_REPLICAS / REDIS_WAIT_TIMEOUT_MS: acknowledged state changes wait until this many
    * replicas have them (undefined: off).
    */
@@ -63,7 +69,7 @@ export interface Config {
 export { ConfigError };
 
 // REDIS_URL may carry a password; each AAA method names its own secrets.
-const SECRET_VARIABLES = new Set(['REDIS_URL', ...AAA_SECRET_VARIABLES]);
+const SECRET_VARIABLES = new Set(['REDIS_URL', 'USER_TAG_SECRET', ...AAA_SECRET_VARIABLES]);
 const optionalText = z
   .string()
   .trim()
@@ -82,6 +88,10 @@ const schema = z.object({
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   ),
   ...sessionStoreEnv,
+  USER_TAG_SECRET: z
+    .string({ error: 'required: a random secret that keeps session ids from naming their user (e.g. openssl rand -base64 32)' })
+    .min(16, 'use at least 16 characters (e.g. openssl rand -base64 32)')
+    .max(1024, 'use at most 1024 characters'),
   REDIS_WAIT_REPLICAS: envInt(0, 100).default(0),
   REDIS_WAIT_TIMEOUT_MS: envInt(1, 60_000).default(500),
   SESSION_IDLE_TIMEOUT_S: envInt(1, 31_536_000).default(900),
@@ -154,6 +164,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     trustProxy: trustProxy ?? false,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     redis: sessionStoreSettings(e),
+    userTagSecret: e.USER_TAG_SECRET,
     redisWait:
       e.REDIS_WAIT_REPLICAS > 0
         ? { replicas: e.REDIS_WAIT_REPLICAS, timeoutMs: e.REDIS_WAIT_TIMEOUT_MS }

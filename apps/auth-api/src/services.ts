@@ -40,6 +40,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     keyPrefix: config.redis.keyPrefix,
     buckets: config.redis.buckets,
     indexShards: config.redis.indexShards,
+    userTagKey: config.userTagSecret,
     ...(config.redisWait !== undefined ? { replication: config.redisWait } : {}),
   });
   const introspectionClients =

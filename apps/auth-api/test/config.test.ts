@@ -1,8 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, KNOWN_VARIABLES, loadConfig } from '../src/config';
+import { ConfigError, KNOWN_VARIABLES, loadConfig as loadConfigFrom, type Config } from '../src/config';
 import { AAA_METHODS } from '../src/aaa/registry';
+
+const TAG_SECRET = 'test-user-tag-secret-0123456789';
+
+/** loadConfig with the one variable every configuration needs (USER_TAG_SECRET), unless overridden. */
+function loadConfig(env: Record<string, string>): Config {
+  return loadConfigFrom({ USER_TAG_SECRET: TAG_SECRET, ...env });
+}
 
 const base = { TACACS_SERVERS: '10.0.0.1:49,[2001:db8::1]:4949', TACACS_SECRET: 's3cret-value' };
 
@@ -246,5 +253,21 @@ describe('one place knows the AAA methods', () => {
     for (const definition of AAA_METHODS) {
       for (const name of Object.keys(definition.env)) expect(KNOWN_VARIABLES).toContain(name);
     }
+  });
+});
+
+describe('USER_TAG_SECRET', () => {
+  it('is required, long enough, and never printed', () => {
+    expect(() => loadConfigFrom(base)).toThrow(/USER_TAG_SECRET: required/);
+    const short = problemsOf({ ...base, USER_TAG_SECRET: 'short-secret' });
+    expect(short).toContain('USER_TAG_SECRET: use at least 16 characters');
+    expect(short).not.toContain('short-secret');
+    expect(loadConfig(base).userTagSecret).toBe(TAG_SECRET);
+  });
+
+  it('can come from a file', () => {
+    const file = join(dir, 'user-tag.secret');
+    writeFileSync(file, 'from-a-file-0123456789abcdef\n');
+    expect(loadConfigFrom({ ...base, USER_TAG_SECRET_FILE: file }).userTagSecret).toBe('from-a-file-0123456789abcdef');
   });
 });

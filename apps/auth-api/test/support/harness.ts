@@ -106,6 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig({
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: uniqueKeyPrefix('api'),
+    USER_TAG_SECRET: 'test-user-tag-secret-0123456789',
     TACACS_SERVERS: tacacs.map((s) => `127.0.0.1:${s.port}`).join(','),
     TACACS_SECRET: TACACS_KEY,
     LOCAL_USERS_FILE: localUsersFile,

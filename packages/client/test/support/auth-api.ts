@@ -126,6 +126,7 @@ async function spawnApi(env: Readonly<Record<string, string>>): Promise<AuthApi>
       PORT: String(port),
       HOST: '127.0.0.1',
       MANAGEMENT_PORT: '0',
+      USER_TAG_SECRET: 'test-user-tag-secret-0123456789',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
