@@ -51,7 +51,13 @@ export class AuthApiProcess {
       throw new Error(`${AUTH_API_MAIN} is missing: run \`npx tsc -b\` (npm run test:faults does it first)`);
     }
     const port = await freePort();
-    const fullEnv = { PORT: String(port), HOST: '127.0.0.1', MANAGEMENT_PORT: '0', USER_TAG_SECRET: 'test-user-tag-secret-0123456789', ...env };
+    const fullEnv = {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MANAGEMENT_PORT: '0',
+      USER_TAG_SECRET: 'test-user-tag-secret-0123456789',
+      ...env,
+    };
     const child = spawn(process.execPath, [AUTH_API_MAIN], {
       env: { PATH: process.env['PATH'] ?? '', ...fullEnv },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -89,7 +89,10 @@ const schema = z.object({
   ),
   ...sessionStoreEnv,
   USER_TAG_SECRET: z
-    .string({ error: 'required: a random secret that keeps session ids from naming their user (e.g. openssl rand -base64 32)' })
+    .string({
+      error:
+        'required: a random secret that keeps session ids from naming their user (e.g. openssl rand -base64 32)',
+    })
     .min(16, 'use at least 16 characters (e.g. openssl rand -base64 32)')
     .max(1024, 'use at most 1024 characters'),
   REDIS_WAIT_REPLICAS: envInt(0, 100).default(0),

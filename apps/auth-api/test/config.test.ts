@@ -268,6 +268,8 @@ describe('USER_TAG_SECRET', () => {
   it('can come from a file', () => {
     const file = join(dir, 'user-tag.secret');
     writeFileSync(file, 'from-a-file-0123456789abcdef\n');
-    expect(loadConfigFrom({ ...base, USER_TAG_SECRET_FILE: file }).userTagSecret).toBe('from-a-file-0123456789abcdef');
+    expect(loadConfigFrom({ ...base, USER_TAG_SECRET_FILE: file }).userTagSecret).toBe(
+      'from-a-file-0123456789abcdef',
+    );
   });
 });

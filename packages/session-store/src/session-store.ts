@@ -390,7 +390,7 @@ export class SessionStore {
     const result = await guarded(operation, timeoutMs, async () => {
       const values = args(this.clock.deadline(sentAt));
       if (replication === undefined)
-        return { raw: (await this.redis[script](...values)), confirmed: undefined };
+        return { raw: await this.redis[script](...values), confirmed: undefined };
       const pipeline = this.redis.pipeline();
       pipeline[script](...values);
       pipeline.wait(replication.replicas, replication.timeoutMs);

@@ -21,7 +21,12 @@ export async function startApi(
     throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does it first)`);
   const child = spawn(process.execPath, [MAIN], {
     // An ephemeral management port: several auth-api processes run at once in the test suites.
-    env: { PATH: process.env['PATH'] ?? '', MANAGEMENT_PORT: '0', USER_TAG_SECRET: 'test-user-tag-secret-0123456789', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      MANAGEMENT_PORT: '0',
+      USER_TAG_SECRET: 'test-user-tag-secret-0123456789',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
