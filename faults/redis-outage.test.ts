@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { sleep } from '@sessiond/test-utils';
+import { sleep, waitFor } from '@sessiond/test-utils';
 import { startLoad, type Outcome, type RequestSpec } from './support/http-load';
 import { describeOutcomes, formatTally, ms, n, printResult, tally, unanswered } from './support/outcomes';
 import { introspectRequest, loginRequest, validateRequest, type Session } from './support/requests';
@@ -55,13 +55,18 @@ async function outageUnderLoad(
     maxDurationMs: 30_000,
     next: mixedLoad(before),
   });
-  await sleep(1000);
+  // The load is under way: every worker has been answered a few times.
+  await waitFor(() => load.outcomes.filter(isOk).length >= WORKERS * 4, { message: 'the load to run' });
   const faultAt = performance.now();
   await fault();
-  await sleep(2500);
+  await sleep(2500); // the outage lasts 2.5 s: part of the case, not a wait for something
   await recover();
   const backAt = performance.now();
-  await sleep(RECOVERS_WITHIN_MS + 1500);
+  // The load goes on past the recovery bound: requests started after it have been answered.
+  await waitFor(() => startedBetween(load.outcomes, backAt + RECOVERS_WITHIN_MS).length >= WORKERS, {
+    timeoutMs: RECOVERS_WITHIN_MS + 10_000,
+    message: 'answers to requests sent after the recovery bound',
+  });
   load.stop();
   const outcomes = await load.done;
 

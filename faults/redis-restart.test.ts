@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { sleep } from '@sessiond/test-utils';
+import { waitFor } from '@sessiond/test-utils';
 import { runLoad, startLoad, type Outcome } from './support/http-load';
 import { describeOutcomes, formatTally, n, printResult, tally, unanswered } from './support/outcomes';
 import { loginRequest, sessionOf, validateRequest, type Session } from './support/requests';
@@ -42,11 +42,24 @@ async function restartUnderLoad(
       maxDurationMs: 30_000,
       next: loginLoad,
     });
-    await sleep(1500);
+    // Several sessions per user issued before the restart, however long that takes on this machine.
+    await waitFor(
+      () => load.outcomes.filter((o) => sessionOf(o.body) !== undefined).length > 4 * USER_COUNT,
+      {
+        timeoutMs: 20_000,
+        message: 'sessions issued before the restart',
+      },
+    );
     const restartAt = performance.now();
     await restart(stack);
     const backAt = performance.now();
-    await sleep(1500);
+    // Logins go on after Redis is back until sessions are issued again (each is validated below).
+    await waitFor(
+      () =>
+        load.outcomes.filter((o) => o.startedAt > backAt && sessionOf(o.body) !== undefined).length >
+        4 * USER_COUNT,
+      { timeoutMs: 20_000, message: 'sessions issued after the restart' },
+    );
     load.stop();
     const logins = await load.done;
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { sleep } from '@sessiond/test-utils';
+import { sleep, waitFor } from '@sessiond/test-utils';
 import { startLoad, type Outcome, type RequestSpec } from './support/http-load';
 import { describeOutcomes, formatTally, ms, n, printResult, tally } from './support/outcomes';
 import { introspectRequest, loginRequest, validateRequest, type Session } from './support/requests';
@@ -59,13 +59,22 @@ it('SIGTERM under load: every request in flight is answered; exit 0 within 10 s'
     maxDurationMs: 30_000,
     next: mixedLoad(sessions),
   });
-  await sleep(1000);
-  // Logins now wait on TACACS+: slow requests in flight when the signal comes.
+  // The load is under way: every worker has been answered.
+  await waitFor(() => load.outcomes.filter((o) => o.status === 200).length >= WORKERS, {
+    message: 'the load to run',
+  });
+  // Logins now wait on TACACS+: slow requests in flight when the signal comes. Every login worker
+  // holds one that has waited far longer than a login takes (a few ms) before the signal is sent.
   tacacs.freeze();
-  await sleep(300);
+  await waitFor(
+    () =>
+      load.inFlight().filter((r) => r.label === 'login' && performance.now() - r.startedAt >= 200).length ===
+      LOGIN_WORKERS,
+    { message: 'every login worker to be held by the frozen TACACS+ server' },
+  );
   const signalledAt = performance.now();
   api.signal('SIGTERM');
-  await sleep(1000);
+  await sleep(1000); // TACACS+ stays frozen 1 s into the drain: part of the case
   tacacs.thaw();
   const exit = await within(api.exited, 20_000);
   load.stop();

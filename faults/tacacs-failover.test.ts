@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { sleep, waitFor } from '@sessiond/test-utils';
+import { waitFor } from '@sessiond/test-utils';
 import { startLoad, type Load, type Outcome } from './support/http-load';
 import { describeOutcomes, formatTally, ms, n, printResult, tally, unanswered } from './support/outcomes';
 import { loginRequest } from './support/requests';
@@ -59,10 +59,13 @@ it('TACACS+ primary killed under login load: failover, no 500; both down: 503 aa
   // 1. Primary killed under load, started again at once: every login still succeeds (secondary);
   //    the primary gets no request before its hold-down is over, and is used again after it.
   const failover = loginLoad();
-  await sleep(1000);
+  await waitFor(() => failover.outcomes.filter(isOk).length >= WORKERS, { message: 'the load to run' });
   const killedAt = performance.now();
   await primary.kill();
-  await sleep(1000);
+  // The primary stays down until the secondary has served logins in its place.
+  await waitFor(() => secondary.authentications(killedAt) >= 10 * WORKERS, {
+    message: 'the secondary to serve logins',
+  });
   const secondaryServed = secondary.authentications(killedAt);
   await primary.restart();
   const restartedAt = performance.now();
@@ -71,17 +74,21 @@ it('TACACS+ primary killed under login load: failover, no 500; both down: 503 aa
     message: 'the primary to be used again after its hold-down',
   });
   const primaryBackAt = primary.requests.find((r) => r.kind === 'authentication' && r.at >= restartedAt)?.at;
-  await sleep(500);
+  await waitFor(() => primary.authentications(restartedAt) >= WORKERS, {
+    message: 'the primary to serve logins again',
+  });
   failover.stop();
   const phase1 = await failover.done;
   const duringFailover = startedBetween(phase1, killedAt, restartedAt);
 
   // 2. Both killed under load: 503 aaa_unavailable (unreachable), each within AAA_DEADLINE_MS.
   const bothKilled = loginLoad();
-  await sleep(300);
+  await waitFor(() => bothKilled.outcomes.length >= WORKERS, { message: 'the load to run' });
   await Promise.all([primary.kill(), secondary.kill()]);
   const bothDownAt = performance.now();
-  await sleep(1500);
+  await waitFor(() => startedBetween(bothKilled.outcomes, bothDownAt).length >= 50 * WORKERS, {
+    message: 'logins answered with both servers down',
+  });
   bothKilled.stop();
   const phase2 = await bothKilled.done;
   const afterBothDown = startedBetween(phase2, bothDownAt);

@@ -143,6 +143,8 @@ export interface LoadOptions {
 export interface Load {
   /** Every outcome so far, in the order the answers came. */
   readonly outcomes: Outcome[];
+  /** The requests sent and not yet answered (performance.now() of their start). */
+  inFlight(): { readonly label: string; readonly startedAt: number }[];
   /** Lets the in-flight requests finish and starts no new one. */
   stop(): void;
   /** Resolves when every worker has stopped. */
@@ -154,13 +156,17 @@ export function startLoad(options: LoadOptions): Load {
   const agent = keepAliveAgent(options.concurrency);
   const target = { port: options.port, agent };
   const outcomes: Outcome[] = [];
+  const pending = new Set<{ readonly label: string; readonly startedAt: number }>();
   const until = performance.now() + options.maxDurationMs;
   let stopped = false;
   const worker = async (index: number): Promise<void> => {
     for (let sequence = 0; !stopped && performance.now() < until; sequence += 1) {
       const spec = options.next(index, sequence);
       if (spec === undefined) return;
+      const request = { label: spec.label, startedAt: performance.now() };
+      pending.add(request);
       const outcome = await send(target, spec, options.timeoutMs);
+      pending.delete(request);
       outcomes.push(outcome);
       if (outcome.status === 0) await sleep(options.pauseAfterErrorMs ?? 20);
     }
@@ -171,6 +177,7 @@ export function startLoad(options: LoadOptions): Load {
   });
   return {
     outcomes,
+    inFlight: () => [...pending],
     stop: () => {
       stopped = true;
     },

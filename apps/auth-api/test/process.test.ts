@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TacacsServer } from '@sessiond/tacacs-plus';
-import { RedisServer, freePort } from '@sessiond/test-utils';
+import { RedisServer, freePort, waitFor } from '@sessiond/test-utils';
 import { TACACS_KEY, TACACS_USERS, basic } from './support/harness';
 import { startApi } from './support/process';
 
@@ -127,23 +127,39 @@ describe('the auth-api process', () => {
     const settings = await env();
     const api = await startApi(settings);
     const base = `http://127.0.0.1:${settings['PORT'] ?? ''}`;
-    tacacs.setFault({ type: 'delay', ms: 1200 });
+    // Four users: the auth-api shares one AAA request among identical concurrent logins, and each of
+    // these must be seen reaching TACACS+.
+    const users = TACACS_USERS.filter((u) => ['alice', 'admin', 'pat', 'shared'].includes(u.username));
+    // TACACS+ holds each reply 1.5 s (inside AAA_TIMEOUT_MS), so a login (authentication, then
+    // authorization) waits 3 s on it: the logins are still inside the auth-api when the signal comes,
+    // which is sent as soon as TACACS+ has seen all four, however slowly this machine got them there.
+    tacacs.setFault({ type: 'delay', ms: 1500 });
+    const asked = tacacs.stats().requests.authentication;
     try {
-      const inFlight = Array.from({ length: 4 }, () =>
+      const inFlight = users.map((u) =>
         fetch(`${base}/api/v1/auth/token-services`, {
           method: 'POST',
-          headers: { Authorization: basic('alice', 'alice-pw') },
+          headers: { Authorization: basic(u.username, u.password) },
         }),
       );
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const signalled = Date.now();
+      await waitFor(() => tacacs.stats().requests.authentication >= asked + users.length, {
+        message: 'the four logins to reach TACACS+',
+      });
       api.child.kill('SIGTERM');
       const responses = await Promise.all(inFlight);
       expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
       expect(await api.exited).toBe(0);
-      expect(Date.now() - signalled).toBeLessThan(10_000);
       await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+      // The drain ended because the requests were done, not cut at SHUTDOWN_TIMEOUT_MS (8 s): no
+      // wall clock needed. And the four logins were answered after the drain began.
       expect(api.stdout.some((l) => l.includes('"result":"drained"'))).toBe(true);
+      const drainStarted = api.stdout.findIndex((l) => l.includes('shutting down'));
+      const answered = api.stdout.flatMap((l, i) =>
+        l.includes('"event":"login"') && l.includes('"status":200') ? [i] : [],
+      );
+      expect(drainStarted).toBeGreaterThanOrEqual(0);
+      expect(answered).toHaveLength(4);
+      expect(answered.every((i) => i > drainStarted)).toBe(true);
     } finally {
       tacacs.setFault(undefined);
       api.child.kill('SIGKILL');

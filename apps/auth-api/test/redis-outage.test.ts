@@ -1,3 +1,4 @@
+import { waitFor } from '@sessiond/test-utils';
 import {
   INTROSPECTION_CLIENT,
   basic,
@@ -44,12 +45,11 @@ describe('Redis stopped', () => {
     expect((await h.http().get('/healthz')).status).toBe(200);
 
     await server.resume();
-    let status = 0;
-    for (let i = 0; i < 50 && status !== 200; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      status = (await h.management().get('/readyz')).status;
-    }
-    expect(status).toBe(200);
+    await waitFor(async () => (await h.management().get('/readyz')).status === 200, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      message: '/readyz to say ready again',
+    });
     expect((await h.login('alice', 'alice-pw')).status).toBe(200);
   });
 });

@@ -1,3 +1,4 @@
+import { redisTimeMs, untilRedisTime } from '@sessiond/test-utils';
 import { expectResponsesMatchOpenApi, startHarness, stopSharedRedis, type Harness } from './support/harness';
 
 let h: Harness;
@@ -151,7 +152,9 @@ describe('lifetime', () => {
     const hh = await startHarness({ env: { SESSION_MAX_LIFETIME_S: '1' } });
     try {
       const token = await hh.token();
-      await new Promise((resolve) => setTimeout(resolve, 1300));
+      // The session was created by now, as Redis tells time; wait until its 1 s lifetime is over.
+      const loggedInBy = await redisTimeMs(hh.services.redis);
+      await untilRedisTime(hh.services.redis, loggedInBy + 1000, { message: 'the absolute lifetime' });
       const res = await hh.http().get(TOKENS).set('X-auth-token', token);
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ code: 'session_lifetime_exceeded' });

@@ -6,13 +6,19 @@ import { TacacsClient, TacacsServer, type AccountingRecord } from '@sessiond/tac
 import {
   freePort,
   redisForTests,
-  sleep,
   uniqueKeyPrefix,
+  untilRedisTime,
   waitFor,
   type TestRedis,
 } from '@sessiond/test-utils';
 import { totalDue } from '../src/sweeper';
-import { createSessions, openStore, startSweeper, type TestSweeper } from './support/harness';
+import { createSessions, openStore, startSweeper, storeOptions, type TestSweeper } from './support/harness';
+import {
+  openStopQueue,
+  untilStopsSettled,
+  untilSweptAgain,
+  type StopQueueView,
+} from './support/sweep-progress';
 
 const KEY = 'sweeper-test-shared-secret';
 // TACACS_PORT_NAME: the records carry what the config says, not a constant.
@@ -72,6 +78,18 @@ describe('accounting STOP for expired sessions', () => {
       .filter((record) => record.flag === 'stop');
   }
 
+  function stopQueue(prefix: string): StopQueueView {
+    const queue = openStopQueue({ url: redis.url }, prefix);
+    cleanup.push(() => queue.close());
+    return queue;
+  }
+
+  /** Every bucket swept again and no STOP left to send: a duplicate would be in the file by now. */
+  async function settled(sweeper: TestSweeper, prefix: string): Promise<void> {
+    await untilSweptAgain([sweeper], storeOptions(prefix).buckets);
+    await untilStopsSettled(stopQueue(prefix));
+  }
+
   async function outcomes(sweeper: TestSweeper): Promise<Record<string, number>> {
     const metric = await sweeper.metrics.accountingStops.get();
     return Object.fromEntries(metric.values.map((v) => [String(v.labels['outcome']), v.value]));
@@ -81,15 +99,16 @@ describe('accounting STOP for expired sessions', () => {
     const prefix = uniqueKeyPrefix('acct');
     const file = join(dir, `${prefix}.jsonl`);
     const server = await tacacsServer(file);
-    const { store, close } = await openStore({ url: redis.url }, prefix);
+    const { store, redis: client, close } = await openStore({ url: redis.url }, prefix);
     cleanup.push(close);
 
     // Idle sessions used once after 1 s (their deadline slides), and sessions ended by their lifetime.
+    // A 3 s idle timeout leaves 2 s to spare for the uses, however late they come on a loaded machine.
     const idle = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         store.create(
           { username: `idle${i}`, privLvl: 15, aaa: 'tacacs+', sourceIp: '198.51.100.7' },
-          { idleTimeoutMs: 2000 },
+          { idleTimeoutMs: 3000 },
         ),
       ),
     );
@@ -101,10 +120,13 @@ describe('accounting STOP for expired sessions', () => {
         ),
       ),
     );
-    await sleep(1000);
+    // The lifetime sessions are never used: what they were created with is what they end with.
+    const sessions = new Map<string, SessionDescriptor>(
+      lifetime.map((c) => [c.session.sessionId, c.session]),
+    );
+    await untilRedisTime(client, Math.max(...idle.map((c) => c.session.createdAtMs)) + 1000);
     for (const { token } of idle) expect((await store.validate(token)).valid).toBe(true);
-    const sessions = new Map<string, SessionDescriptor>();
-    for (const { session } of [...idle, ...lifetime]) {
+    for (const { session } of idle) {
       const current = await store.get(session.sessionId);
       if (current === undefined) throw new Error('session ended too early for the test');
       sessions.set(session.sessionId, current);
@@ -115,7 +137,7 @@ describe('accounting STOP for expired sessions', () => {
       message: '30 STOP records',
       timeoutMs: 20_000,
     });
-    await sleep(500);
+    await settled(sweeper, prefix);
 
     const records = await stops(file);
     expect(records).toHaveLength(30);
@@ -138,8 +160,8 @@ describe('accounting STOP for expired sessions', () => {
         'disc-cause': lifetimeEnded ? 'lifetime' : 'idle',
       });
     }
-    // The used idle sessions lived about 3 s, the others their 1.4 s lifetime.
-    expect(records.filter((r) => r.args['elapsed_time'] === '3')).toHaveLength(20);
+    // The idle sessions lived at least 4 s (used after 1 s, then 3 s idle), the others their 1.4 s lifetime.
+    expect(records.filter((r) => Number(r.args['elapsed_time']) >= 4)).toHaveLength(20);
     expect(records.filter((r) => r.args['elapsed_time'] === '1')).toHaveLength(10);
     expect(await outcomes(sweeper)).toEqual({ pass: 30 });
   });
@@ -164,7 +186,7 @@ describe('accounting STOP for expired sessions', () => {
       message: '50 STOP records',
       timeoutMs: 20_000,
     });
-    await sleep(300);
+    await settled(sweeper, prefix);
     const records = await stops(file);
     expect(records.map((r) => r.args['task_id']).sort()).toEqual([...created].sort());
     expect((await outcomes(sweeper))['pass']).toBe(50);
@@ -181,7 +203,14 @@ describe('accounting STOP for expired sessions', () => {
 
     const sweeper = await sweeperWith(prefix, tacacsClient(server.port));
     await waitFor(async () => (await outcomes(sweeper))['fail'] === 3, { message: '3 refused STOPs' });
-    await sleep(1500); // longer than the first back-off: a retry would have happened by now
+    // No retry is coming, rather than none came yet: each job failed for good after its one attempt,
+    // and nothing waits for a back-off (a retry would be a delayed job).
+    const queue = stopQueue(prefix);
+    await waitFor(async () => (await queue.counts())['failed'] === 3, { message: '3 failed STOP jobs' });
+    expect(await queue.counts()).toEqual({ waiting: 0, active: 0, delayed: 0, prioritized: 0, failed: 3 });
+    const failed = await queue.failed();
+    expect(failed.map((job) => job.attemptsMade)).toEqual([1, 1, 1]);
+    for (const job of failed) expect(job.failedReason).toContain('accounting STOP refused');
     expect(await outcomes(sweeper)).toEqual({ fail: 3 });
     expect(server.stats().requests.accounting).toBe(3);
   });

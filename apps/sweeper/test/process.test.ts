@@ -1,4 +1,4 @@
-import { redisForTests, sleep, uniqueKeyPrefix, waitFor, type TestRedis } from '@sessiond/test-utils';
+import { redisForTests, uniqueKeyPrefix, waitFor, type TestRedis } from '@sessiond/test-utils';
 import { totalDue } from '../src/sweeper';
 import { spawnSweeper, type SweeperProcess } from './support/child';
 import { createSessions, duplicates, indexState, openStore, storeOptions } from './support/harness';
@@ -28,13 +28,32 @@ describe('the sweeper process', () => {
     return run;
   }
 
+  /**
+   * Waits until `run` has swept each of `buckets` buckets to the end twice more from now on (its
+   * debug line `bucket swept`, done): a second report of anything would show up by then, however
+   * slowly this machine runs. The first such job of a bucket may have started before now.
+   */
+  async function untilSweptAgain(run: SweeperProcess, buckets: number): Promise<void> {
+    const from = run.lines.length;
+    const sweptTwice = (): boolean => {
+      const done = new Map<unknown, number>();
+      for (const line of run.lines.slice(from))
+        if (line['msg'] === 'bucket swept' && line['done'] === true)
+          done.set(line['bucket'], (done.get(line['bucket']) ?? 0) + 1);
+      return Array.from({ length: buckets }, (_, b) => done.get(b) ?? 0).every((n) => n >= 2);
+    };
+    await waitFor(sweptTwice, { timeoutMs: 30_000, message: 'every bucket to be swept twice more' });
+  }
+
   it('on SIGTERM mid-sweep finishes its step and exits 0; the next run sweeps the rest; each expiry is reported once', async () => {
     const prefix = uniqueKeyPrefix('proc');
     const options = storeOptions(prefix);
     const { store, redis: client, close } = await openStore({ url: redis.url }, prefix);
     try {
       const created = await createSessions(store, 20_000, { policy: { idleTimeoutMs: 200 } });
-      await sleep(300);
+      await waitFor(async () => (await totalDue(store)) === created.length, {
+        message: 'every session to be due',
+      });
       const env = {
         REDIS_URL: redis.url,
         REDIS_KEY_PREFIX: prefix,
@@ -44,6 +63,8 @@ describe('the sweeper process', () => {
         SWEEP_BATCH: '20',
         SWEEP_CONCURRENCY: '1',
         SWEEPER_PORT: '0',
+        // Debug: a line per bucket job, to see when every bucket has been swept again.
+        LOG_LEVEL: 'debug',
       };
 
       const first = start(env);
@@ -64,7 +85,7 @@ describe('the sweeper process', () => {
         message: 'the second run to sweep the rest',
         timeoutMs: 60_000,
       });
-      await sleep(1000); // two more ticks: a second report of anything would show up now
+      await untilSweptAgain(second, options.buckets);
       second.child.kill('SIGTERM');
       expect(await second.exited).toEqual({ code: 0, signal: null });
 
@@ -84,7 +105,9 @@ describe('the sweeper process', () => {
     const { store, redis: client, close } = await openStore({ url: redis.url }, prefix);
     try {
       const created = await createSessions(store, 10_000, { policy: { idleTimeoutMs: 200 } });
-      await sleep(300);
+      await waitFor(async () => (await totalDue(store)) === created.length, {
+        message: 'every session to be due',
+      });
       const env = {
         REDIS_URL: redis.url,
         REDIS_KEY_PREFIX: prefix,
@@ -94,6 +117,8 @@ describe('the sweeper process', () => {
         SWEEP_BATCH: '20',
         SWEEP_CONCURRENCY: '1',
         SWEEPER_PORT: '0',
+        // Debug: a line per bucket job, to see when every bucket has been swept again.
+        LOG_LEVEL: 'debug',
       };
 
       const first = start(env);
@@ -109,7 +134,7 @@ describe('the sweeper process', () => {
         timeoutMs: 60_000,
         intervalMs: 250,
       });
-      await sleep(1000);
+      await untilSweptAgain(second, options.buckets);
       second.child.kill('SIGTERM');
       expect(await second.exited).toEqual({ code: 0, signal: null });
 

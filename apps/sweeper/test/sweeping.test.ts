@@ -1,4 +1,4 @@
-import { redisForTests, sleep, uniqueKeyPrefix, waitFor, type TestRedis } from '@sessiond/test-utils';
+import { redisForTests, uniqueKeyPrefix, waitFor, type TestRedis } from '@sessiond/test-utils';
 import { totalDue } from '../src/sweeper';
 import {
   createSessions,
@@ -10,6 +10,7 @@ import {
   type Target,
   type TestSweeper,
 } from './support/harness';
+import { untilSweptAgain } from './support/sweep-progress';
 
 describe('sweeping on a single Redis', () => {
   let redis: TestRedis;
@@ -57,7 +58,7 @@ describe('sweeping on a single Redis', () => {
       message: '1,000 expiries',
       timeoutMs: 30_000,
     });
-    await sleep(600); // three more ticks
+    await untilSweptAgain([sweeper], storeOptions(prefix).buckets);
 
     expect(duplicates(sweeper.expiredIds())).toEqual([]);
     expect(new Set(sweeper.expiredIds())).toEqual(new Set(expiring));
@@ -82,12 +83,11 @@ describe('sweeping on a single Redis', () => {
 
     // While no sweeper runs, the second wave expires and waits in the index.
     const wave2 = await createSessions(store, 3000, { user: 'b', policy: { idleTimeoutMs: 200 } });
-    await sleep(400);
-    expect(await totalDue(store)).toBe(3000);
+    await waitFor(async () => (await totalDue(store)) === 3000, { message: 'the second wave to be due' });
 
     const second = await sweeperFor(prefix);
     await waitFor(() => second.expiredIds().length >= 3000, { message: 'the backlog', timeoutMs: 30_000 });
-    await sleep(400);
+    await untilSweptAgain([second], storeOptions(prefix).buckets);
 
     const reported = [...first.expiredIds(), ...second.expiredIds()];
     expect(duplicates(reported)).toEqual([]);
@@ -100,14 +100,14 @@ describe('sweeping on a single Redis', () => {
     const prefix = uniqueKeyPrefix('sweep');
     const { store, redis: client } = await setup(prefix);
     const created = await createSessions(store, 2000, { policy: { idleTimeoutMs: 200 } });
-    await sleep(300);
+    await waitFor(async () => (await totalDue(store)) === 2000, { message: 'every session to be due' });
     // maxJobMs 0: every bucket job runs one step of 10 users, then hands the bucket on.
     const sweeper = await sweeperFor(prefix, { maxJobMs: 0, batch: 10 });
     await waitFor(() => sweeper.expiredIds().length >= 2000, {
       message: '2,000 expiries',
       timeoutMs: 30_000,
     });
-    await sleep(400);
+    await untilSweptAgain([sweeper], storeOptions(prefix).buckets);
 
     expect(duplicates(sweeper.expiredIds())).toEqual([]);
     expect(new Set(sweeper.expiredIds())).toEqual(new Set(created));
@@ -121,9 +121,12 @@ describe('sweeping on a single Redis', () => {
   it('counts users whose records left Redis before any sweep as lost, and reports no expiry for them', async () => {
     const prefix = uniqueKeyPrefix('sweep');
     // A 1 s retention: records outlive their deadline by 1 s, then Redis drops them.
-    const { store } = await setup(prefix, { retentionMs: 1000 });
+    const { store, redis: client } = await setup(prefix, { retentionMs: 1000 });
     await createSessions(store, 20, { user: 'gone', policy: { idleTimeoutMs: 100 } });
-    await sleep(1500);
+    // Wait until Redis has dropped every record (a key per user: <prefix>:{bucket}:r:<tag>).
+    await waitFor(async () => (await client.keys(`${prefix}:*:r:*`)).length === 0, {
+      message: 'Redis to drop the records',
+    });
 
     const sweeper = await sweeperFor(prefix);
     await waitFor(async () => (await sweeper.metrics.lostUsers.get()).values[0]?.value === 20, {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
-import { freePort } from '@sessiond/test-utils';
+import { freePort, waitFor } from '@sessiond/test-utils';
 import {
   InvalidArgumentError,
   InvalidOptionsError,
@@ -120,8 +120,10 @@ describe('SessionClient against a running auth-api', () => {
   it('introspect with touch:false does not count as activity; touch:true does', async () => {
     const watched = await client.login('frank', password('frank'));
     const observer = await client.login('frank', password('frank'));
-    // The auth-api writes a touch only when the deadline moves by 1 % of the idle timeout (1 s here).
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // The auth-api writes a touch only when the deadline moves by 1 % of the idle timeout (1 s here):
+    // wait until 1 s after the last access, by this host's clock, the one the local Redis reads.
+    const { lastAccessAt } = await client.get(observer.token, watched.sessionId);
+    await waitFor(() => Date.now() > lastAccessAt.getTime() + 1000, { message: 'the touch granularity' });
     await client.introspect(watched.token, { touch: false });
     const untouched = await client.get(observer.token, watched.sessionId);
     expect(untouched.lastAccessAt.getTime()).toBe(untouched.createdAt.getTime());

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { waitFor } from '@sessiond/test-utils';
 import {
   privLevelOf,
   revealBody,
@@ -223,9 +224,12 @@ function firstSession(server: ScriptedTacacsServer): number | undefined {
   return server.requests[0]?.packet.header.sessionId;
 }
 
+/** Waits (generously: a loaded machine) until `count` requests arrived; exactly `count`, no more. */
 async function waitForRequests(server: ScriptedTacacsServer, count: number): Promise<void> {
-  for (let i = 0; i < 100 && server.requests.length < count; i += 1)
-    await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => server.requests.length >= count, {
+    intervalMs: 10,
+    message: `${count} requests at the fake server`,
+  });
   expect(server.requests.length).toBe(count);
 }
 

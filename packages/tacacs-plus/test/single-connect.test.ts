@@ -1,4 +1,4 @@
-import { sleep, waitFor } from '@sessiond/test-utils';
+import { waitFor } from '@sessiond/test-utils';
 import { TacacsClient, type TacacsServer } from '../src';
 import { KEY, startServer } from './helpers/fixtures';
 
@@ -92,10 +92,14 @@ test('the client closes an idle single-connect connection', async () => {
 
 test('close() lets pending operations settle, then closes the shared connection', async () => {
   const { server, client } = await setup();
-  server.setFault({ type: 'delay', ms: 100 });
+  // The server holds its reply 1 s after it has the request: close() comes well inside that.
+  server.setFault({ type: 'delay', ms: 1000 });
+  let settled = false;
   const pending = client.authenticate({ username: 'bob', password: 'bob-pw' });
-  await sleep(20);
+  void pending.finally(() => (settled = true));
+  await waitFor(() => server.stats().requests.authentication === 1, { message: 'the request at the server' });
   const closing = client.close();
+  expect(settled).toBe(false);
   expect((await pending).status).toBe('pass');
   await closing;
   await waitFor(() => server.stats().connectionsOpen === 0);
@@ -113,7 +117,8 @@ test('a session abandoned at its deadline leaves the shared connection usable; i
   });
   expect(late).toMatchObject({ status: 'unavailable', reason: 'timeout' });
   server.setFault(undefined);
-  await sleep(300); // the delayed reply to the abandoned session arrives now
+  // The server sends the delayed reply to the abandoned session (its second answered session).
+  await waitFor(() => server.stats().results['pass'] === 2, { message: 'the late reply' });
   expect((await client.authenticate({ username: 'bob', password: 'bob-pw' })).status).toBe('pass');
   expect(server.stats().connectionsAccepted).toBe(1);
   expect(client.stats()[0]).toMatchObject({ errors: 0, timeouts: 0 });

@@ -9,6 +9,7 @@ import {
   type Target,
   type TestSweeper,
 } from './harness';
+import { untilSweptAgain } from './sweep-progress';
 
 /**
  * `sessions` sessions idle out; `workers` sweepers start at once on the same Redis and sweep them.
@@ -40,8 +41,8 @@ export async function sweepWithWorkers(
       intervalMs: 50,
       message: `${sessions} expiries to be reported`,
     });
-    // Two more ticks: a second report of anything would show up now.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every bucket swept again: a second report of anything would show up now.
+    await untilSweptAgain(sweepers, storeOptions(keyPrefix).buckets);
     let sweptMetric = 0;
     for (const s of sweepers) {
       const metric = await s.metrics.swept.get();

@@ -7,8 +7,8 @@ import {
   type NewSession,
   type SessionStoreOptions,
 } from '@sessiond/session-store';
-import { sleep, uniqueKeyPrefix } from '@sessiond/test-utils';
-import { BEHAVIOUR_TIMEOUT_MS, dumpEverything, type Client } from './connect';
+import { redisTimeMs, uniqueKeyPrefix, untilRedisTime, waitFor } from '@sessiond/test-utils';
+import { BEHAVIOUR_TIMEOUT_MS, countKeys, dumpEverything, type Client } from './connect';
 
 export const alice: NewSession = {
   username: 'alice',
@@ -26,6 +26,13 @@ export function storeBehaviour(client: () => Client): void {
   let prefix: string;
   const store = (options: SessionStoreOptions = {}): SessionStore =>
     new SessionStore(client(), { keyPrefix: prefix, operationTimeoutMs: BEHAVIOUR_TIMEOUT_MS, ...options });
+  // Deadlines are judged by Redis's clock (the scripts read TIME), so the tests wait on that clock,
+  // never for a fixed time: a wait that lets a deadline pass cannot end early, and every step that
+  // must come before a deadline has a margin of a second or more (a loaded 2-core CI machine can
+  // stall a process for hundreds of milliseconds).
+  const redisNow = (): Promise<number> => redisTimeMs(client());
+  const until = (atMs: number, message?: string): Promise<number> =>
+    untilRedisTime(client(), atMs, message !== undefined ? { message } : {});
 
   beforeEach(() => {
     prefix = uniqueKeyPrefix('s');
@@ -131,25 +138,29 @@ export function storeBehaviour(client: () => Client): void {
     it('reject reports the live sessions and the time until the soonest idles out', async () => {
       const s = store({ defaults: { limit: 2, idleTimeoutMs: 60_000 } });
       const first = await s.create({ ...alice, sourceIp: '198.51.100.1' });
-      await sleep(20);
+      await until(first.session.createdAtMs + 1); // the second is strictly newer
       const second = await s.create({ ...alice, sourceIp: '2001:db8::1' });
+      const askedAt = await redisNow();
       const error = await s.create(alice).catch((e: unknown) => e);
+      const answeredBy = await redisNow();
       expect(error).toBeInstanceOf(SessionLimitError);
       const { sessions, retryAfterMs, limit, policy } = error as SessionLimitError;
       expect({ limit, policy }).toEqual({ limit: 2, policy: 'reject' });
       expect(sessions.map((x) => x.sessionId)).toEqual([second.session.sessionId, first.session.sessionId]);
       expect(sessions.map((x) => x.sourceIp)).toEqual(['2001:db8::1', '198.51.100.1']);
-      expect(retryAfterMs).toBeGreaterThan(59_000 - 1000);
-      expect(retryAfterMs).toBeLessThanOrEqual(60_000);
+      // The time left until the first session idles out, as Redis saw it when refusing.
+      expect(first.session.expiresAtMs).toBe(first.session.createdAtMs + 60_000);
+      expect(retryAfterMs).toBeGreaterThanOrEqual(first.session.expiresAtMs - answeredBy);
+      expect(retryAfterMs).toBeLessThanOrEqual(first.session.expiresAtMs - askedAt);
     });
 
     it('evicts the least recently used session, not the oldest created', async () => {
       const s = store({ defaults: { limit: 2, policy: 'evict-oldest' }, touchGranularityMs: 0 });
       const a = await s.create(alice);
-      await sleep(10);
+      await until(a.session.createdAtMs + 1);
       const b = await s.create(alice);
-      await sleep(10);
-      await s.validate(a.token); // a is now the most recently used
+      await until(b.session.createdAtMs + 1);
+      await expect(s.validate(a.token)).resolves.toMatchObject({ touched: true }); // a is now the most recently used
       const c = await s.create(alice);
       expect(c.evicted.map((x) => x.sessionId)).toEqual([b.session.sessionId]);
       await expect(s.validate(b.token)).resolves.toEqual({ valid: false, reason: 'evicted' });
@@ -170,23 +181,38 @@ export function storeBehaviour(client: () => Client): void {
   describe('expiry', () => {
     it('ends an unused session after its idle timeout', async () => {
       const s = store({ defaults: { idleTimeoutMs: 1000 } });
-      const { token } = await s.create(alice);
+      const { token, session } = await s.create(alice);
+      expect(session.expiresAtMs).toBe(session.createdAtMs + 1000);
       await expect(s.validate(token, { touch: false })).resolves.toMatchObject({ valid: true });
-      await sleep(1300);
+      await until(session.expiresAtMs, 'the idle deadline');
       await expect(s.validate(token)).resolves.toEqual({ valid: false, reason: 'invalid' });
       expect(await s.listByUser('alice')).toEqual([]);
     });
 
     it('slides the idle deadline with use, and not with touch:false', async () => {
-      const s = store({ defaults: { idleTimeoutMs: 1500 }, touchGranularityMs: 0 });
+      // Used every 400 ms with a 2 s idle timeout: a stall of 1.6 s between two uses would be needed
+      // to lose the used session.
+      const s = store({ defaults: { idleTimeoutMs: 2000 }, touchGranularityMs: 0 });
       const used = await s.create(alice);
       const unused = await s.create(alice);
-      for (let i = 0; i < 5; i += 1) {
-        await sleep(500);
-        await expect(s.validate(used.token)).resolves.toMatchObject({ valid: true, touched: true });
+      let deadline = used.session.expiresAtMs;
+      // Keep using one session until the other's deadline has passed, as Redis tells time.
+      for (
+        let at = used.session.createdAtMs + 400;
+        (await redisNow()) < unused.session.expiresAtMs;
+        at += 400
+      ) {
+        await until(at);
+        const result = await s.validate(used.token);
+        expect(result).toMatchObject({ valid: true, touched: true });
+        if (result.valid) {
+          expect(result.session.expiresAtMs).toBeGreaterThan(deadline);
+          deadline = result.session.expiresAtMs;
+        }
         await s.validate(unused.token, { touch: false });
       }
-      // 2.5 s after creation: the used session lives on, the other idled out at 1.5 s.
+      expect(deadline).toBeGreaterThan(unused.session.expiresAtMs);
+      // Past the unused session's 2 s: the used session lives on, the other idled out.
       await expect(s.validate(used.token, { touch: false })).resolves.toMatchObject({ valid: true });
       await expect(s.validate(unused.token, { touch: false })).resolves.toEqual({
         valid: false,
@@ -195,29 +221,34 @@ export function storeBehaviour(client: () => Client): void {
     });
 
     it('touches only when the deadline moves by the granularity (validation stays read-only)', async () => {
-      const s = store({ defaults: { idleTimeoutMs: 60_000 }, touchGranularityMs: 500 });
+      // A 1 s granularity: the first validation, one round trip after the login, is far inside it.
+      const s = store({ defaults: { idleTimeoutMs: 60_000 }, touchGranularityMs: 1000 });
       const { token, session } = await s.create(alice);
       const quick = await s.validate(token);
       expect(quick).toMatchObject({ valid: true, touched: false });
-      await sleep(600);
+      if (quick.valid) expect(quick.session).toEqual(session);
+      await until(session.createdAtMs + 1000, 'the granularity to pass');
       const later = await s.validate(token);
       expect(later).toMatchObject({ valid: true, touched: true });
-      if (later.valid) expect(later.session.expiresAtMs).toBeGreaterThan(session.expiresAtMs + 500);
+      if (later.valid) expect(later.session.expiresAtMs).toBeGreaterThanOrEqual(session.expiresAtMs + 1000);
     });
 
     it('ends a session at its absolute lifetime however much it is used, and says so', async () => {
       const s = store({
-        defaults: { idleTimeoutMs: 10_000, absoluteLifetimeMs: 1200 },
+        defaults: { idleTimeoutMs: 10_000, absoluteLifetimeMs: 2000 },
         touchGranularityMs: 0,
         buckets: 1,
       });
       const { token, session } = await s.create(alice);
       expect(session.expiresAtMs).toBe(session.absoluteExpiresAtMs);
-      for (let i = 0; i < 3; i += 1) {
-        await sleep(300);
-        await expect(s.validate(token)).resolves.toMatchObject({ valid: true });
+      // Used at 0.2, 0.4 and 0.6 s: each use would slide a 10 s idle deadline, but the lifetime caps it.
+      for (let i = 1; i <= 3; i += 1) {
+        await until(session.createdAtMs + 200 * i);
+        const result = await s.validate(token);
+        expect(result).toMatchObject({ valid: true });
+        if (result.valid) expect(result.session.expiresAtMs).toBe(session.absoluteExpiresAtMs);
       }
-      await sleep(600);
+      await until(session.absoluteExpiresAtMs, 'the absolute lifetime');
       await expect(s.validate(token)).resolves.toEqual({ valid: false, reason: 'lifetime_exceeded' });
       // The reason outlives the sweep that clears the record.
       const swept = await s.sweep({ bucket: 0 });
@@ -266,18 +297,47 @@ export function storeBehaviour(client: () => Client): void {
       });
     });
 
+    it('counts failures of subjects that are not users (an address, a client) apart, each in its own window', async () => {
+      const s = store();
+      for (let i = 1; i <= 3; i += 1) {
+        await expect(s.recordFailure('address', alice.sourceIp, 60_000)).resolves.toMatchObject({
+          failures: i,
+        });
+      }
+      const other = [
+        s.recordFailure('address-fallback', alice.sourceIp, 60_000),
+        s.recordFailure('client', alice.sourceIp, 60_000),
+        s.recordFailure('address', '198.51.100.7', 60_000),
+        s.recordLoginFailure('alice', alice.sourceIp, 60_000),
+      ];
+      for (const count of await Promise.all(other)) expect(count.failures).toBe(1);
+      const { windowEndsInMs } = await s.recordFailure('address', alice.sourceIp, 60_000);
+      expect(windowEndsInMs).toBeGreaterThan(55_000);
+      expect(windowEndsInMs).toBeLessThanOrEqual(60_000);
+      // Nothing in Redis refuses on these counts, and a success clears none of them.
+      await expect(s.create(alice, {}, { maxFailures: 2 })).resolves.toBeDefined();
+      await expect(s.recordFailure('address', alice.sourceIp, 60_000)).resolves.toMatchObject({
+        failures: 5,
+      });
+    });
+
     it('forgets failures when their window ends', async () => {
       const s = store();
-      await s.recordLoginFailure('alice', alice.sourceIp, 300);
+      // A 1.5 s window: the refused login, one round trip later, is far inside it.
+      const { windowEndsInMs } = await s.recordLoginFailure('alice', alice.sourceIp, 1500);
+      const recordedBy = await redisNow();
+      expect(windowEndsInMs).toBeGreaterThan(0);
+      expect(windowEndsInMs).toBeLessThanOrEqual(1500);
       await expect(s.create(alice, {}, { maxFailures: 1 })).rejects.toBeInstanceOf(LoginThrottledError);
-      await sleep(450);
+      await until(recordedBy + windowEndsInMs, 'the end of the failure window');
       await expect(s.create(alice, {}, { maxFailures: 1 })).resolves.toBeDefined();
     });
   });
 
   describe('session count', () => {
     it('follows creates, evictions, revocations and sweeps', async () => {
-      const s = store({ defaults: { limit: 3, policy: 'evict-oldest', idleTimeoutMs: 300 }, buckets: 2 });
+      // 1.5 s idle: the steps before the sweep (a few round trips) end long before any session idles out.
+      const s = store({ defaults: { limit: 3, policy: 'evict-oldest', idleTimeoutMs: 1500 }, buckets: 2 });
       const made = await Promise.all(
         Array.from({ length: 5 }, (_, i) => s.create({ ...alice, username: `c${i % 2}` })),
       );
@@ -287,7 +347,9 @@ export function storeBehaviour(client: () => Client): void {
       await s.revoke(made[1]?.session.sessionId ?? '');
       await s.revokeAll('c0');
       expect(await s.countSessions()).toBe(1);
-      await sleep(500);
+      const left = await s.listByUser('c1');
+      expect(left.map((x) => x.sessionId)).toEqual([made[3]?.session.sessionId]);
+      await until(Math.max(...left.map((x) => x.expiresAtMs)), 'the last session to idle out');
       for (const bucket of [0, 1]) await s.sweep({ bucket });
       expect(await s.countSessions()).toBe(0);
     });
@@ -327,8 +389,9 @@ export function storeBehaviour(client: () => Client): void {
       const s = store({ defaults: { limit: 0 } });
       const ids: string[] = [];
       for (let i = 0; i < 4; i += 1) {
-        ids.push((await s.create(alice)).session.sessionId);
-        await sleep(5);
+        const { session } = await s.create(alice);
+        ids.push(session.sessionId);
+        await until(session.createdAtMs + 1); // the next one is strictly newer
       }
       expect((await s.listByUser('alice')).map((x) => x.sessionId)).toEqual(ids.reverse());
       expect(await s.listByUser('nobody')).toEqual([]);
@@ -347,7 +410,7 @@ export function storeBehaviour(client: () => Client): void {
       const keep = await Promise.all(
         users.map((username) => s.create({ ...alice, username }, { idleTimeoutMs: 60_000 })),
       );
-      await sleep(600);
+      await until(Math.max(...doomed.map((x) => x.session.expiresAtMs)), 'every doomed session to idle out');
       const sweepAll = async (): Promise<string[]> => {
         const seen: string[] = [];
         for (let bucket = 0; bucket < 4; bucket += 1) {
@@ -372,7 +435,7 @@ export function storeBehaviour(client: () => Client): void {
     it('describes what expired: who, why and for how long', async () => {
       const s = store({ defaults: { idleTimeoutMs: 300 }, buckets: 1 });
       const { session } = await s.create(alice);
-      await sleep(500);
+      await until(session.expiresAtMs, 'the idle deadline');
       expect(await s.dueCount(0)).toBe(1);
       const { expired } = await s.sweep({ bucket: 0 });
       expect(expired).toHaveLength(1);
@@ -387,15 +450,21 @@ export function storeBehaviour(client: () => Client): void {
     });
 
     it('leaves a session touched after its user was filed alone, and comes back at its new deadline', async () => {
-      const s = store({ defaults: { idleTimeoutMs: 600 }, touchGranularityMs: 0, buckets: 1 });
+      // 2 s idle, used at 1 s: each step that must come before a deadline has a second to spare.
+      const s = store({ defaults: { idleTimeoutMs: 2000 }, touchGranularityMs: 0, buckets: 1 });
       const { token, session } = await s.create(alice);
-      await sleep(400);
-      await expect(s.validate(token)).resolves.toMatchObject({ valid: true, touched: true });
-      await sleep(300); // the user was filed under the first deadline, which has passed
+      await until(session.createdAtMs + 1000);
+      const touched = await s.validate(token);
+      expect(touched).toMatchObject({ valid: true, touched: true });
+      if (!touched.valid) throw new Error('the session ended before it was used');
+      const newDeadline = touched.session.expiresAtMs;
+      expect(newDeadline).toBeGreaterThanOrEqual(session.expiresAtMs + 1000);
+      // The user was filed under the first deadline, which has now passed.
+      await until(session.expiresAtMs, 'the first deadline');
       expect(await s.sweep({ bucket: 0 })).toMatchObject({ expired: [], examined: 1 });
       await expect(s.validate(token, { touch: false })).resolves.toMatchObject({ valid: true });
       expect(await s.dueCount(0)).toBe(0);
-      await sleep(400);
+      await until(newDeadline, 'the new deadline');
       const { expired } = await s.sweep({ bucket: 0 });
       expect(expired.map((x) => x.sessionId)).toEqual([session.sessionId]);
     });
@@ -403,23 +472,29 @@ export function storeBehaviour(client: () => Client): void {
     it('counts users whose records outlived the retention period as lost, once', async () => {
       const s = store({ defaults: { idleTimeoutMs: 200 }, buckets: 1, retentionMs: 1000 });
       await s.create(alice);
-      await sleep(1500); // records are kept 1 s past their expiry, then Redis drops them
+      // Records are kept 1 s past their expiry, then Redis drops them: wait until it has.
+      await waitFor(async () => (await countKeys(client(), `${prefix}:{0}:r:`)) === 0, {
+        message: 'Redis to drop the records',
+      });
       expect(await s.sweep({ bucket: 0 })).toMatchObject({ expired: [], lost: 1, examined: 1 });
       expect(await s.sweep({ bucket: 0 })).toMatchObject({ expired: [], lost: 0, examined: 0 });
     });
 
     it('never reports an expiry before the cap, and clears tombstones when they are due', async () => {
-      const s = store({ defaults: { idleTimeoutMs: 200 }, buckets: 1, tombstoneTtlMs: 1000 });
+      // The tombstone is due 2 s after the revocation, a's idle deadline 0.2 s after its login: the
+      // sweep that reports a comes well before the tombstone is due.
+      const s = store({ defaults: { idleTimeoutMs: 200 }, buckets: 1, tombstoneTtlMs: 2000 });
       const a = await s.create(alice);
       const b = await s.create(alice);
       await s.revoke(b.session.sessionId);
-      await sleep(300);
+      const revokedBy = await redisNow();
+      await until(a.session.expiresAtMs, "a's idle deadline");
       expect(await s.sweep({ bucket: 0, now: a.session.createdAtMs + 100 })).toMatchObject({
         expired: [],
         examined: 0,
       });
       expect((await s.sweep({ bucket: 0 })).expired.map((x) => x.sessionId)).toEqual([a.session.sessionId]);
-      await sleep(900);
+      await until(revokedBy + 2000, 'the tombstone to be due');
       expect(await s.sweep({ bucket: 0 })).toMatchObject({ expired: [], examined: 1, lost: 0 });
       await expect(s.validate(b.token)).resolves.toEqual({ valid: false, reason: 'invalid' });
       expect(await s.dueCount(0)).toBe(0);
