@@ -5,7 +5,9 @@ import {
   envTacacsServers,
   parseEnv,
   resolveTacacsServers,
+  SESSION_STORE_SECRETS,
   sessionStoreEnv,
+  sessionStoreProblems,
   sessionStoreSettings,
   tacacsEnv,
   TACACS_KEY_SECRETS,
@@ -56,8 +58,9 @@ export interface SweeperConfig {
   readonly shutdownTimeoutMs: number;
 }
 
-// REDIS_URL may carry a password. Each may come from <NAME>_FILE, as may TACACS_SECRET_<X>.
-const SECRET_VARIABLES = new Set(['TACACS_SECRET', 'REDIS_URL']);
+// REDIS_URL and REDIS_SENTINEL_PASSWORD carry passwords. Each may come from <NAME>_FILE, as may
+// TACACS_SECRET_<X>.
+const SECRET_VARIABLES = new Set(['TACACS_SECRET', ...SESSION_STORE_SECRETS]);
 
 const schema = z.object({
   ...sessionStoreEnv,
@@ -85,6 +88,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const parsed = parseEnv(schema, env, SECRET_VARIABLES, { secretPatterns: [TACACS_KEY_SECRETS] });
   const { data, present, problems } = parsed;
   // Checked on the raw values too, so one start-up reports every problem at once.
+  problems.push(...sessionStoreProblems(present, parsed.unresolved));
   let servers: TacacsServer[] = [];
   const accounting = envBool.safeParse(present['TACACS_ACCOUNTING'] ?? 'false');
   if (accounting.success && accounting.data) {

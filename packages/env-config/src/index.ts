@@ -1,5 +1,14 @@
 export { deepFreeze, parseEnv, type ParseEnvOptions, type ParsedEnv } from './parse-env';
-export { envBool, envInt, sessionStoreEnv, sessionStoreSettings, type SessionStoreSettings } from './parsers';
+export {
+  envBool,
+  envInt,
+  sessionStoreEnv,
+  sessionStoreSettings,
+  type RedisSentinelSettings,
+  type RedisTlsFiles,
+  type SessionStoreSettings,
+} from './parsers';
+export { SESSION_STORE_SECRETS, sessionStoreProblems } from './redis-rules';
 export {
   envHostPorts,
   envList,

@@ -1,8 +1,11 @@
 --[[
 recordLoginFailure-1: counts one failed login of a user from an address (only AAA rejects count;
-timeouts and session-limit refusals never do). The window starts at the first failure.
+timeouts and session-limit refusals never do), or one failure of an address or client across users.
+The window starts at the first failure.
 
-KEYS[1] failures  STRING  <prefix>:{<bucket>}:f:<user tag><address digest> (or :g: for fallbacks)
+KEYS[1] failures  STRING  <prefix>:{<bucket>}:f:<user tag><address digest> (or :g: for fallbacks),
+                          or a count that belongs to no user (SessionStore.recordFailure):
+                          <prefix>:{x<subject digest>}:<a|b|c> (address, address-fallback, client)
 ARGV[1] window ms
 ARGV[2] deadline: Redis time (ms) after which the caller no longer waits (0 = none)
 Returns {failures, ms until the window ends}, or {-10, now} when the caller's deadline had passed:

@@ -12,21 +12,29 @@ export {
 } from './errors';
 export { guarded } from './guard';
 export { sameUser } from './identifiers';
-export type { FailureKind } from './keys';
+export type { FailureKind, FailureScope } from './keys';
 export {
   DEFAULT_POLICY,
   MAX_BUCKETS,
   type LimitPolicy,
+  type ReplicationOptions,
   type ResolvedOptions,
   type SessionPolicy,
   type SessionStoreOptions,
 } from './options';
+export { createRedisClient, waitUntilReady, type RedisConnectionOptions } from './redis-client';
 export {
-  createRedisClient,
+  connectionOptions,
+  currentMaster,
+  redisMode,
   urlCredentials,
-  waitUntilReady,
-  type RedisConnectionOptions,
-} from './redis-client';
+  type ReconnectTiming,
+  type RedisMode,
+  type RedisNode,
+  type RedisSentinelOptions,
+  type RedisTarget,
+  type RedisTlsFiles,
+} from './redis-target';
 export { SessionStore } from './session-store';
 export type {
   CreateOptions,

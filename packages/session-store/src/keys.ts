@@ -43,6 +43,30 @@ export function failuresKey(
   return `${prefix}:{${user.bucket}}:${kind === 'login' ? 'f' : 'g'}:${user.tag}${addressDigest}`;
 }
 
+/**
+ * What a failure count that belongs to no user is about: failed logins from a source address across
+ * usernames (`address`: rejects by the method that decided; `address-fallback`: rejects by a fallback
+ * method during an AAA outage), or failed client authentications of a client id from an address
+ * (`client`: introspection, and any other route where services authenticate).
+ */
+export type FailureScope = 'address' | 'address-fallback' | 'client';
+
+/** One letter per scope in the key (keys stay short; the scope names can change). */
+const SCOPE_LETTERS: Readonly<Record<FailureScope, string>> = {
+  address: 'a',
+  'address-fallback': 'b',
+  client: 'c',
+};
+
+/**
+ * STRING: failures of one subject (an address; a client id and address) in one scope. The subject's
+ * digest is the hash tag, so subjects spread over the cluster; the tag starts with `x`, never a
+ * bucket number.
+ */
+export function scopedFailuresKey(prefix: string, scope: FailureScope, subjectDigest: string): string {
+  return `${prefix}:{x${subjectDigest}}:${SCOPE_LETTERS[scope]}`;
+}
+
 export function counterKey(prefix: string, bucket: number): string {
   return `${prefix}:{${bucket}}:n`;
 }

@@ -1,4 +1,5 @@
 import { TOKEN_FORMAT } from '@sessiond/protocol';
+import type { Cluster, Redis } from 'ioredis';
 import { InvalidStoreOptionsError } from './errors';
 
 export type LimitPolicy = 'reject' | 'evict-oldest';
@@ -50,9 +51,19 @@ export interface SessionStoreOptions {
    * Acknowledged means durable: every state change a caller acknowledges to a client (create with
    * its evictions, revoke, revokeAll) waits, in the same round trip (a pipelined WAIT), until this
    * many replicas have it, or fails with ReplicationTimeoutError after `timeoutMs` (default: off).
-   * The client's command timeout must exceed `timeoutMs`.
    */
-  readonly replication?: { readonly replicas: number; readonly timeoutMs: number };
+  readonly replication?: ReplicationOptions;
+}
+
+export interface ReplicationOptions {
+  readonly replicas: number;
+  readonly timeoutMs: number;
+  /**
+   * A client of its own for the changes that WAIT, to the same Redis, with a command timeout above
+   * `timeoutMs`. WAIT blocks the connection it is sent on: on the store's client, every validation
+   * would queue behind it whenever a replica is slow.
+   */
+  readonly connection: Redis | Cluster;
 }
 
 export interface ResolvedOptions {

@@ -1,10 +1,13 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import {
+  DEFAULT_REDIS_URL,
+  backoff,
+  connectionOptions,
+  urlCredentials,
+  type RedisTarget,
+} from './redis-target';
 
-export interface RedisConnectionOptions {
-  /** `redis://` or `rediss://` URL (user and password allowed); ignored when clusterNodes is set. */
-  readonly url?: string;
-  /** Redis Cluster seed nodes; the URL's credentials and TLS setting still apply to every node. */
-  readonly clusterNodes?: readonly { readonly host: string; readonly port: number }[];
+export interface RedisConnectionOptions extends RedisTarget {
   /** A command not answered within this time fails (default 500 ms). */
   readonly commandTimeoutMs?: number;
   /** Connecting gives up after this time (default 1000 ms); reconnects continue in the background. */
@@ -21,16 +24,19 @@ export interface RedisConnectionOptions {
  * store's own operation timeout is the last guard; this keeps failures well inside it.
  */
 export function createRedisClient(options: RedisConnectionOptions): Redis | Cluster {
+  const timing = {
+    connectTimeoutMs: options.connectTimeoutMs ?? 1000,
+    maxReconnectDelayMs: options.maxReconnectDelayMs ?? 500,
+  };
   const common: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: options.commandTimeoutMs ?? 500,
-    connectTimeout: options.connectTimeoutMs ?? 1000,
-    retryStrategy: (attempt: number) =>
-      Math.min(50 * 2 ** Math.min(attempt, 10), options.maxReconnectDelayMs ?? 500),
+    connectTimeout: timing.connectTimeoutMs,
+    retryStrategy: (attempt: number) => backoff(attempt, timing.maxReconnectDelayMs),
     ...(options.connectionName !== undefined ? { connectionName: options.connectionName } : {}),
   };
-  const url = options.url ?? 'redis://127.0.0.1:6379';
+  const url = options.url ?? DEFAULT_REDIS_URL;
   if (options.clusterNodes !== undefined && options.clusterNodes.length > 0) {
     return new Cluster(
       options.clusterNodes.map(({ host, port }) => ({ host, port })),
@@ -41,27 +47,14 @@ export function createRedisClient(options: RedisConnectionOptions): Redis | Clus
         maxRedirections: 16,
         retryDelayOnFailover: 100,
         retryDelayOnClusterDown: 100,
-        slotsRefreshTimeout: options.connectTimeoutMs ?? 1000,
-        clusterRetryStrategy: (attempt: number) =>
-          Math.min(100 * 2 ** Math.min(attempt, 10), options.maxReconnectDelayMs ?? 500),
-        redisOptions: { ...common, ...urlCredentials(url) },
+        slotsRefreshTimeout: timing.connectTimeoutMs,
+        clusterRetryStrategy: (attempt: number) => backoff(attempt, timing.maxReconnectDelayMs, 100),
+        redisOptions: { ...common, ...urlCredentials(url, options.tls) },
       },
     );
   }
-  return new Redis(url, common);
-}
-
-/**
- * The user, password and TLS setting of a `redis://` / `rediss://` URL, for the nodes of a cluster
- * client (ioredis takes a URL for a single node only).
- */
-export function urlCredentials(url: string): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
-  const parsed = new URL(url);
-  return {
-    ...(parsed.username !== '' ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(parsed.password !== '' ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
+  // A single node, or the master the Sentinels name (the URL's host and port are then unused).
+  return new Redis(url, { ...common, ...connectionOptions(options, timing) });
 }
 
 /** Resolves once the client is ready, or rejects after `timeoutMs` (it keeps reconnecting regardless). */

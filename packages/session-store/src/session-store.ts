@@ -3,6 +3,7 @@ import type { Cluster, Redis, RedisValue } from 'ioredis';
 import { decodeDescriptor } from './descriptor';
 import {
   InvalidSessionInputError,
+  InvalidStoreOptionsError,
   LoginThrottledError,
   SessionLimitError,
   ReplicationTimeoutError,
@@ -23,7 +24,16 @@ import {
 } from './identifiers';
 import { checkNewSession } from './input';
 import { commandTimeoutOf, RedisClock } from './redis-clock';
-import { bucketIndexKeys, counterKey, failuresKey, recordKeys, userKeys, type FailureKind } from './keys';
+import {
+  bucketIndexKeys,
+  counterKey,
+  failuresKey,
+  recordKeys,
+  scopedFailuresKey,
+  userKeys,
+  type FailureKind,
+  type FailureScope,
+} from './keys';
 import {
   resolveOptions,
   resolvePolicy,
@@ -61,12 +71,26 @@ export class SessionStore {
 
   private readonly clock: RedisClock;
 
+  /** Where changes that WAIT run (`replication.connection`), so that no other command waits with them. */
+  private readonly confirmedRedis: Redis | Cluster | undefined;
+
   constructor(
     private readonly redis: Redis | Cluster,
     options: SessionStoreOptions = {},
   ) {
     this.options = resolveOptions(options);
     defineScripts(redis);
+    if (this.options.replication !== undefined) {
+      const connection = options.replication?.connection;
+      if (connection === undefined || connection === redis) {
+        throw new InvalidStoreOptionsError(
+          'replication.connection',
+          'a client of its own is needed: WAIT blocks the connection it is sent on',
+        );
+      }
+      defineScripts(connection);
+      this.confirmedRedis = connection;
+    }
     this.clock = new RedisClock(
       redis,
       Math.min(this.options.operationTimeoutMs, commandTimeoutOf(redis) ?? Number.POSITIVE_INFINITY),
@@ -96,34 +120,29 @@ export class SessionStore {
     // A 48-bit local id collides with one of the user's sessions about never; draw again if it does.
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const ref = sessionRef(user, newLocalId());
-      const { raw, confirmed } = await this.runWithDeadline(
-        'create',
-        'sessiondCreateSession',
-        true,
-        (deadline) => [
-          keys.records,
-          keys.tombstones,
-          keys.index,
-          keys.counter,
-          failures,
-          ref.lid,
-          user.tag,
-          session.username,
-          hash,
-          session.privLvl,
-          session.aaa,
-          session.sourceIp,
-          session.userAgent,
-          policy.idleTimeoutMs,
-          policy.absoluteLifetimeMs,
-          policy.limit,
-          policy.policy,
-          this.options.tombstoneTtlMs,
-          this.options.retentionMs,
-          maxFailures,
-          deadline,
-        ],
-      );
+      const { raw, confirmed } = await this.runCreate(ref.sessionId, (deadline) => [
+        keys.records,
+        keys.tombstones,
+        keys.index,
+        keys.counter,
+        failures,
+        ref.lid,
+        user.tag,
+        session.username,
+        hash,
+        session.privLvl,
+        session.aaa,
+        session.sourceIp,
+        session.userAgent,
+        policy.idleTimeoutMs,
+        policy.absoluteLifetimeMs,
+        policy.limit,
+        policy.policy,
+        this.options.tombstoneTtlMs,
+        this.options.retentionMs,
+        maxFailures,
+        deadline,
+      ]);
       const reply = Reply.of(raw, 'createSession');
       const status = reply.number();
       if (status === ScriptStatus.IdTaken) continue;
@@ -169,6 +188,27 @@ export class SessionStore {
       };
     }
     throw new StoreReplyError('createSession: could not draw a free session id');
+  }
+
+  /**
+   * Runs the create script as an acknowledged change. With `replication`, a create that fails
+   * without a reply (a timeout while it queued or waited for replicas, a dropped connection) may
+   * still have run: it is undone, so that a login answered 503 leaves no usable session. The undo
+   * goes over the store's own client (no WAIT), after the script's deadline: a create still queued
+   * behind it then finds its deadline passed and does nothing.
+   */
+  private async runCreate(
+    sessionId: string,
+    args: (deadline: number) => RedisValue[],
+  ): Promise<{ raw: unknown; confirmed: number | undefined }> {
+    try {
+      return await this.runWithDeadline('create', 'sessiondCreateSession', true, args);
+    } catch (error) {
+      if (this.options.replication !== undefined && !(error instanceof StoreReplyError)) {
+        await this.revokeOne(sessionId, 'logout', false).catch(() => undefined);
+      }
+      throw error;
+    }
   }
 
   /**
@@ -246,11 +286,24 @@ export class SessionStore {
       false,
       (deadline) => [key, windowMs, deadline],
     );
-    if (!Array.isArray(raw) || typeof raw[0] !== 'number' || typeof raw[1] !== 'number') {
-      throw new StoreReplyError('recordLoginFailure: unexpected reply');
-    }
-    if (raw[0] === ScriptStatus.DeadlinePassed) throw deadlinePassed('recordLoginFailure');
-    return { failures: raw[0], windowEndsInMs: Math.max(0, raw[1]) };
+    return failureCount(raw, 'recordLoginFailure');
+  }
+
+  /**
+   * Counts one failure of a subject that is not a user: a source address (failed logins across
+   * usernames), or a client id and address (failed client authentications), in a window that starts
+   * with the first failure. The same script as recordLoginFailure, with the caller's deadline; the
+   * caller decides what the count means (nothing in Redis refuses on it).
+   */
+  async recordFailure(scope: FailureScope, subject: string, windowMs: number): Promise<LoginFailure> {
+    const key = scopedFailuresKey(this.options.keyPrefix, scope, addressDigest(subject));
+    const { raw } = await this.runWithDeadline(
+      'recordFailure',
+      'sessiondRecordLoginFailure',
+      false,
+      (deadline) => [key, windowMs, deadline],
+    );
+    return failureCount(raw, 'recordFailure');
   }
 
   /** Ends one live session, leaving a tombstone; undefined when it is unknown or already dead. */
@@ -391,7 +444,7 @@ export class SessionStore {
       const values = args(this.clock.deadline(sentAt));
       if (replication === undefined)
         return { raw: await this.redis[script](...values), confirmed: undefined };
-      const pipeline = this.redis.pipeline();
+      const pipeline = (this.confirmedRedis ?? this.redis).pipeline();
       pipeline[script](...values);
       pipeline.wait(replication.replicas, replication.timeoutMs);
       const [raw, confirmed] = await execPipeline(pipeline, 2);
@@ -437,7 +490,16 @@ function newestFirst(sessions: SessionDescriptor[]): SessionDescriptor[] {
   return sessions.sort((a, b) => b.createdAtMs - a.createdAtMs || (a.sessionId < b.sessionId ? -1 : 1));
 }
 
-/** The address part of a failures key: a digest, so keys do not show addresses. */
+/** The reply of recordLoginFailure-1.lua: the count and the window left, or the deadline refusal. */
+function failureCount(raw: unknown, operation: string): LoginFailure {
+  if (!Array.isArray(raw) || typeof raw[0] !== 'number' || typeof raw[1] !== 'number') {
+    throw new StoreReplyError(`${operation}: unexpected reply`);
+  }
+  if (raw[0] === ScriptStatus.DeadlinePassed) throw deadlinePassed(operation);
+  return { failures: raw[0], windowEndsInMs: Math.max(0, raw[1]) };
+}
+
+/** The address (or subject) part of a failures key: a digest, so keys show no address or client id. */
 function addressDigest(address: string): string {
   return createHash('sha256').update(address).digest('base64url').slice(0, 16);
 }

@@ -15,6 +15,11 @@ export interface RedisServerOptions {
   readonly appendOnly?: boolean;
   /** Extra command-line arguments for redis-server. */
   readonly extraArgs?: readonly string[];
+  /**
+   * Whether the server answers yet (default: a PING without credentials over plain TCP); servers
+   * that need a password or speak only TLS bring their own check (redis-probe.ts).
+   */
+  readonly ready?: (host: string, port: number) => Promise<boolean>;
 }
 
 /**
@@ -29,6 +34,7 @@ export class RedisServer {
     readonly port: number,
     readonly dir: string,
     private readonly args: readonly string[],
+    private readonly ready: (host: string, port: number) => Promise<boolean> = ping,
   ) {}
 
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
@@ -59,7 +65,7 @@ export class RedisServer {
         join(dir, 'redis.log'),
         ...(options.extraArgs ?? []),
       ];
-      const server = new RedisServer(port, dir, [binary, ...args]);
+      const server = new RedisServer(port, dir, [binary, ...args], options.ready);
       try {
         await server.resume();
         return server;
@@ -96,7 +102,7 @@ export class RedisServer {
       await waitFor(
         async () => {
           if (exited) throw new Error(`redis-server exited at start-up: ${this.logTail()}`);
-          return ping(this.host, this.port);
+          return this.ready(this.host, this.port);
         },
         { timeoutMs: 10_000, message: `redis-server on port ${this.port}` },
       );

@@ -5,17 +5,14 @@ import {
   type SessionPolicy,
   type SessionStoreOptions,
 } from '@sessiond/session-store';
-import type { ClusterNode } from '@sessiond/test-utils';
 import type { Cluster, Redis } from 'ioredis';
 import { createEventLog, createLogger } from '../../src/logger';
 import { createMetrics, type SweeperMetrics } from '../../src/metrics';
-import { createBullConnection, createStoreRedis } from '../../src/redis-connections';
+import { createBullConnection, createStoreRedis, type RedisTarget } from '../../src/redis-connections';
 import { createSweeper, totalDue, type Sweeper, type SweeperDeps } from '../../src/sweeper';
 
-export interface Target {
-  readonly url: string;
-  readonly clusterNodes?: readonly ClusterNode[];
-}
+/** Where the sweeper and the store reach Redis: a URL, a cluster, or Sentinels; TLS files. */
+export type Target = RedisTarget;
 
 /** One JSON log line as the sweeper wrote it. */
 export type LogLine = Record<string, unknown> & { msg: string };
@@ -110,11 +107,7 @@ export async function openStore(
   defaults: Partial<SessionPolicy> = {},
   extra: Partial<SessionStoreOptions> = {},
 ): Promise<{ store: SessionStore; redis: Redis | Cluster; close: () => Promise<void> }> {
-  const redis = createRedisClient({
-    url: target.url,
-    ...(target.clusterNodes !== undefined ? { clusterNodes: target.clusterNodes } : {}),
-    commandTimeoutMs: 10_000,
-  });
+  const redis = createRedisClient({ ...target, commandTimeoutMs: 10_000 });
   redis.on('error', () => undefined);
   await waitUntilReady(redis, 10_000);
   const store = new SessionStore(redis, {
