@@ -9,6 +9,7 @@ import { machineLine } from './common/table';
 const PARTS: readonly { readonly name: string; readonly script: string }[] = [
   { name: 'HTTP validation vs peers', script: 'http/run.js' },
   { name: 'logins', script: 'logins/run.js' },
+  { name: 'abuse limits', script: 'abuse/run.js' },
   { name: 'session-store', script: 'session-store/run.js' },
   { name: 'TACACS+', script: 'tacacs/run.js' },
   { name: 'sweeper', script: 'sweeper/run.js' },

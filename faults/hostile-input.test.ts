@@ -21,9 +21,16 @@ let stack: Stack;
 
 beforeAll(async () => {
   stack = await Stack.start({
-    // Throttling must not mask other answers; no session limit, so fresh admin sessions are always
-    // available (the fuzz revokes them: DELETE …/token-services is "log out everywhere").
-    env: { LOGIN_MAX_FAILURES: '1000000', SESSION_LIMIT_PER_USER: '0' },
+    // Throttling must not mask other answers (every request comes from 127.0.0.1, so the limits per
+    // address and per client would soon answer 429 to everything); no session limit, so fresh admin
+    // sessions are always available (the fuzz revokes them: DELETE …/token-services is "log out
+    // everywhere").
+    env: {
+      LOGIN_MAX_FAILURES: '1000000',
+      LOGIN_MAX_FAILURES_PER_ADDRESS: '0',
+      INTROSPECTION_MAX_FAILURES: '0',
+      SESSION_LIMIT_PER_USER: '0',
+    },
   });
 });
 

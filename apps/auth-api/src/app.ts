@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import type { SessionStore } from '@sessiond/session-store';
+import type { Cluster, Redis } from 'ioredis';
 import type { Accounting } from './aaa/accounting';
 import type { AaaChain } from './aaa/chain';
+import type { FailureThrottle } from './auth/failure-throttle';
 import type { IntrospectionClients } from './auth/introspection-clients';
 import type { LoginThrottle } from './auth/login-throttle';
 import type { Config } from './config';
@@ -26,11 +28,15 @@ export interface AppDeps {
   readonly store: SessionStore;
   readonly aaa: AaaChain;
   readonly throttle: LoginThrottle;
+  /** Failed client authentications per client id and address: introspection, and /authorize to come. */
+  readonly clientThrottle: FailureThrottle;
   readonly accounting: Accounting;
   readonly introspectionClients: IntrospectionClients;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly lifecycle: Lifecycle;
+  /** The store's Redis client, when the caller has it: the management /readyz describes it. */
+  readonly redis?: Redis | Cluster | undefined;
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -4,7 +4,9 @@ import {
   envInt,
   envReadableFile,
   parseEnv,
+  SESSION_STORE_SECRETS,
   sessionStoreEnv,
+  sessionStoreProblems,
   sessionStoreSettings,
   type ParsedEnv,
   type SessionStoreSettings,
@@ -59,7 +61,14 @@ export interface Config {
     readonly settings: AaaSettings;
   };
   readonly requiredPrivLvl: number;
-  readonly loginThrottle: { readonly maxFailures: number; readonly windowS: number };
+  readonly loginThrottle: {
+    readonly maxFailures: number;
+    readonly windowS: number;
+    /** LOGIN_MAX_FAILURES_PER_ADDRESS: failed logins per source address across usernames (0: off). */
+    readonly maxFailuresPerAddress: number;
+  };
+  /** INTROSPECTION_MAX_FAILURES within INTROSPECTION_FAILURE_WINDOW_S, per client id and address (0: off). */
+  readonly introspectionThrottle: { readonly maxFailures: number; readonly windowS: number };
   readonly introspectionClientsFile: string | undefined;
   readonly adminUsers: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -68,8 +77,8 @@ export interface Config {
 
 export { ConfigError };
 
-// REDIS_URL may carry a password; each AAA method names its own secrets.
-const SECRET_VARIABLES = new Set(['REDIS_URL', 'USER_TAG_SECRET', ...AAA_SECRET_VARIABLES]);
+// REDIS_URL and REDIS_SENTINEL_PASSWORD carry passwords; each AAA method names its own secrets.
+const SECRET_VARIABLES = new Set([...SESSION_STORE_SECRETS, 'USER_TAG_SECRET', ...AAA_SECRET_VARIABLES]);
 const optionalText = z
   .string()
   .trim()
@@ -111,6 +120,9 @@ const schema = z.object({
   REQUIRED_PRIV_LVL: envInt(0, 15).default(15),
   LOGIN_MAX_FAILURES: envInt(0, 1_000_000).default(10),
   LOGIN_FAILURE_WINDOW_S: envInt(1, 31_536_000).default(900),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: envInt(0, 1_000_000).default(50),
+  INTROSPECTION_MAX_FAILURES: envInt(0, 1_000_000).default(20),
+  INTROSPECTION_FAILURE_WINDOW_S: envInt(1, 31_536_000).default(300),
   INTROSPECTION_CLIENTS_FILE: envReadableFile.optional(),
   ADMIN_USERS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -125,6 +137,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const parsed = parseEnv(schema, env, SECRET_VARIABLES, { secretPatterns: AAA_SECRET_PATTERNS });
   const { data, present, problems } = parsed;
   // Rules across variables are checked on the raw values too, so one message lists every problem.
+  problems.push(...sessionStoreProblems(present, parsed.unresolved));
   const methods = (present['AAA_METHODS'] ?? 'tacacs,local')
     .split(',')
     .map((m) => m.trim())
@@ -186,7 +199,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       settings: aaaSettings,
     },
     requiredPrivLvl: e.REQUIRED_PRIV_LVL,
-    loginThrottle: { maxFailures: e.LOGIN_MAX_FAILURES, windowS: e.LOGIN_FAILURE_WINDOW_S },
+    loginThrottle: {
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      windowS: e.LOGIN_FAILURE_WINDOW_S,
+      maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+    },
+    introspectionThrottle: {
+      maxFailures: e.INTROSPECTION_MAX_FAILURES,
+      windowS: e.INTROSPECTION_FAILURE_WINDOW_S,
+    },
     introspectionClientsFile: e.INTROSPECTION_CLIENTS_FILE,
     adminUsers: e.ADMIN_USERS.split(',')
       .map((u) => u.trim())

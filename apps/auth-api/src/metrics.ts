@@ -15,7 +15,24 @@ export interface Metrics {
   readonly validations: Counter<'result'>;
   readonly accounting: Counter<'flag' | 'outcome'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** Local password checks waiting for a hashing thread (at most LOCAL_HASH_QUEUE_MAX). */
+  readonly localHashQueue: Gauge;
+  /** Local password checks, each counted once: hashed (when a thread starts it), or why it never ran. */
+  readonly localHashChecks: Counter<'result'>;
+  /** Logins whose client went away before the answer: never counted toward any limit. */
+  readonly loginsAbandoned: Counter;
+  /** Failures counted toward each abuse limit (see FailureLimit). */
+  readonly failuresCounted: Counter<'limit'>;
+  /** Requests refused by each abuse limit (429). */
+  readonly throttled: Counter<'limit'>;
 }
+
+/**
+ * The abuse limits, as the `limit` label names them: failed logins per user and address (`user`,
+ * and `user-fallback` during an AAA outage), per address across users (`address`,
+ * `address-fallback`), and failed client authentications per client id and address (`client`).
+ */
+export type FailureLimit = 'user' | 'user-fallback' | 'address' | 'address-fallback' | 'client';
 
 /** One AAA server's or source's state, for the sessiond_aaa_source_up gauge. */
 export interface AaaSourceSample {
@@ -107,6 +124,34 @@ export function createMetrics(
       help: 'HTTP request duration by route and status',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+      registers: [registry],
+    }),
+    localHashQueue: new Gauge({
+      name: 'sessiond_local_hash_queue_depth',
+      help: 'Local password checks waiting for a hashing thread (at most LOCAL_HASH_QUEUE_MAX)',
+      registers: [registry],
+    }),
+    localHashChecks: new Counter({
+      name: 'sessiond_local_hash_checks_total',
+      help: 'Local password checks, each counted once: hashed (a thread started it), or never hashed because its client went away (abandoned), the login deadline passed while it waited (expired) or the queue was full (overloaded)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    loginsAbandoned: new Counter({
+      name: 'sessiond_logins_abandoned_total',
+      help: 'Logins whose client went away before the answer (never counted as failures)',
+      registers: [registry],
+    }),
+    failuresCounted: new Counter({
+      name: 'sessiond_abuse_failures_total',
+      help: 'Failures counted toward each abuse limit (user, user-fallback, address, address-fallback, client)',
+      labelNames: ['limit'],
+      registers: [registry],
+    }),
+    throttled: new Counter({
+      name: 'sessiond_abuse_refusals_total',
+      help: 'Requests refused (429) by each abuse limit (user, user-fallback, address, address-fallback, client)',
+      labelNames: ['limit'],
       registers: [registry],
     }),
   };

@@ -6,6 +6,7 @@ import { AAA_METHODS, type AaaMethodKey } from './aaa/registry';
 import { TacacsMethod } from './aaa/tacacs/tacacs-method';
 import type { AaaMethod } from './aaa/types';
 import type { AppDeps } from './app';
+import { FailureThrottle } from './auth/failure-throttle';
 import { IntrospectionClients } from './auth/introspection-clients';
 import { LoginThrottle } from './auth/login-throttle';
 import type { Config } from './config';
@@ -24,24 +25,38 @@ export interface Services extends AppDeps {
 
 /** Builds everything the app needs from the configuration (main.ts and the tests share it). */
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
-  const redis = createRedisClient({
+  const target = {
     url: config.redis.url,
-    ...(config.redis.clusterNodes !== undefined ? { clusterNodes: config.redis.clusterNodes } : {}),
-    connectionName: 'sessiond-auth-api',
-    // A pipelined WAIT blocks up to its timeout: the client must wait longer than that.
-    ...(config.redisWait !== undefined ? { commandTimeoutMs: 500 + config.redisWait.timeoutMs } : {}),
-  });
+    clusterNodes: config.redis.clusterNodes,
+    sentinel: config.redis.sentinel,
+    tls: config.redis.tls,
+  };
+  const redis = createRedisClient({ ...target, connectionName: 'sessiond-auth-api' });
+  // REDIS_WAIT_REPLICAS: the changes that WAIT get a connection of their own (WAIT blocks the
+  // connection it is sent on), whose command timeout exceeds the WAIT's.
+  const waitRedis =
+    config.redisWait === undefined
+      ? undefined
+      : createRedisClient({
+          ...target,
+          connectionName: 'sessiond-auth-api-wait',
+          commandTimeoutMs: 500 + config.redisWait.timeoutMs,
+        });
   let lastRedisError = 0;
-  redis.on('error', (error: Error) => {
+  const onRedisError = (error: Error): void => {
     if (Date.now() - lastRedisError > 5000) logger.warn({ error: error.message }, 'redis connection error');
     lastRedisError = Date.now();
-  });
+  };
+  redis.on('error', onRedisError);
+  waitRedis?.on('error', onRedisError);
   const store = new SessionStore(redis, {
     keyPrefix: config.redis.keyPrefix,
     buckets: config.redis.buckets,
     indexShards: config.redis.indexShards,
     userTagKey: config.userTagSecret,
-    ...(config.redisWait !== undefined ? { replication: config.redisWait } : {}),
+    ...(config.redisWait !== undefined && waitRedis !== undefined
+      ? { replication: { ...config.redisWait, connection: waitRedis } }
+      : {}),
   });
   const introspectionClients =
     config.introspectionClientsFile !== undefined
@@ -72,6 +87,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     await Promise.all([...methods.values()].map((m) => m.close()));
     introspectionClients.close();
     redis.disconnect();
+    waitRedis?.disconnect();
     throw error;
   }
   const aaa = new AaaChain(
@@ -94,6 +110,16 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     maxFailures: config.loginThrottle.maxFailures,
     windowMs: config.loginThrottle.windowS * 1000,
   });
+  // One instance for every route where services authenticate, so they share what it remembers.
+  const clientThrottle = new FailureThrottle(
+    store,
+    'client',
+    {
+      maxFailures: config.introspectionThrottle.maxFailures,
+      windowMs: config.introspectionThrottle.windowS * 1000,
+    },
+    metrics,
+  );
   return {
     config,
     redis,
@@ -104,13 +130,18 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     accounting,
     introspectionClients,
     throttle,
+    clientThrottle,
     logger,
     lifecycle: { draining: false },
     async close() {
       // Every method in use, listed in the chain or not (TACACS+ for accounting only).
       await Promise.all([...methods.values()].map((m) => m.close()));
       introspectionClients.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await Promise.all(
+        [redis, ...(waitRedis !== undefined ? [waitRedis] : [])].map((client) =>
+          client.quit().catch(() => client.disconnect()),
+        ),
+      );
     },
   };
 }

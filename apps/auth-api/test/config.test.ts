@@ -63,11 +63,12 @@ describe('loadConfig', () => {
             timeoutMs: 5000,
             retries: 1,
           },
-          local: { usersFile: undefined },
+          local: { usersFile: undefined, hashing: { queueMax: 64, priority: 'low' } },
         },
       },
       requiredPrivLvl: 15,
-      loginThrottle: { maxFailures: 10, windowS: 900 },
+      loginThrottle: { maxFailures: 10, windowS: 900, maxFailuresPerAddress: 50 },
+      introspectionThrottle: { maxFailures: 20, windowS: 300 },
       adminUsers: [],
       logLevel: 'info',
     });
@@ -126,6 +127,11 @@ describe('loadConfig', () => {
     [{ ...base, TLS_CERT_FILE: '/x.pem' }, 'TLS_CERT_FILE'],
     [{ ...base, TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY'],
     [{ ...base, REQUIRED_PRIV_LVL: '16' }, 'REQUIRED_PRIV_LVL'],
+    [{ ...base, LOCAL_HASH_PRIORITY: 'realtime' }, 'LOCAL_HASH_PRIORITY'],
+    [{ ...base, LOCAL_HASH_QUEUE_MAX: '-1' }, 'LOCAL_HASH_QUEUE_MAX'],
+    [{ ...base, LOGIN_MAX_FAILURES_PER_ADDRESS: 'many' }, 'LOGIN_MAX_FAILURES_PER_ADDRESS'],
+    [{ ...base, INTROSPECTION_MAX_FAILURES: '-3' }, 'INTROSPECTION_MAX_FAILURES'],
+    [{ ...base, INTROSPECTION_FAILURE_WINDOW_S: '0' }, 'INTROSPECTION_FAILURE_WINDOW_S'],
   ])('refuses %j naming %s', (env, name) => {
     expect(problemsOf(env)).toContain(name);
   });

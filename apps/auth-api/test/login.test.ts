@@ -228,15 +228,32 @@ describe('login throttle', () => {
     }
   });
 
-  it('costs a login exactly one Redis command, throttle included', async () => {
-    const hh = await startHarness({ env: { LOGIN_MAX_FAILURES: '10' } });
+  it('costs a login exactly one Redis command, throttle included; a failure one per count', async () => {
+    const hh = await startHarness({
+      env: { LOGIN_MAX_FAILURES: '10', LOGIN_MAX_FAILURES_PER_ADDRESS: '50' },
+    });
     try {
       expect((await hh.login('alice', 'alice-pw')).status).toBe(200); // scripts loaded
       const send = jest.spyOn(hh.services.redis, 'sendCommand');
       expect((await hh.login('alice', 'alice-pw')).status).toBe(200);
       expect(send.mock.calls.map(([command]) => (command as { name: string }).name)).toEqual(['evalsha']);
       send.mockClear();
+      // The user's count and the address's (their keys have different hash tags: two scripts, sent
+      // together, not one after the other).
       expect((await hh.login('alice', 'wrong')).status).toBe(401);
+      expect(send.mock.calls).toHaveLength(2);
+      send.mockRestore();
+    } finally {
+      await hh.close();
+    }
+  });
+
+  it('without the per-address limit, a failure costs one Redis command', async () => {
+    const hh = await startHarness({ env: { LOGIN_MAX_FAILURES: '10', LOGIN_MAX_FAILURES_PER_ADDRESS: '0' } });
+    try {
+      expect((await hh.login('alice', 'wrong-0')).status).toBe(401); // scripts loaded
+      const send = jest.spyOn(hh.services.redis, 'sendCommand');
+      expect((await hh.login('alice', 'wrong-1')).status).toBe(401);
       expect(send.mock.calls).toHaveLength(1);
       send.mockRestore();
     } finally {

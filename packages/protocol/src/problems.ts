@@ -12,6 +12,12 @@ export const PROBLEMS = {
   session_limit_reached: { status: 429, title: 'Session limit reached' },
   aaa_unavailable: { status: 503, title: 'Authentication service unavailable' },
   aaa_misconfigured: { status: 502, title: 'Authentication service misconfigured' },
+  /**
+   * The local method could not check the password in time: too many checks waiting for a hashing
+   * thread (LOCAL_HASH_QUEUE_MAX), or the login's AAA deadline passed first. Retry after
+   * `Retry-After`; never a 401.
+   */
+  aaa_overloaded: { status: 503, title: 'Authentication service overloaded' },
   session_store_unavailable: { status: 503, title: 'Session store unavailable' },
   token_missing: { status: 401, title: 'Token missing', challenge: 'bearer' },
   token_invalid: { status: 401, title: 'Token invalid or expired', challenge: 'bearer-invalid' },
@@ -29,6 +35,8 @@ export const PROBLEMS = {
     title: 'Introspection client not authenticated',
     challenge: 'basic-introspect',
   },
+  /** Too many failed client authentications of this client id from this address; even the right secret waits. */
+  client_throttled: { status: 429, title: 'Too many failed client authentications' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   not_found: { status: 404, title: 'Not found' },

@@ -1,10 +1,7 @@
 import type { FailureKind, SessionStore } from '@sessiond/session-store';
+import { ThrottledKeys, type ThrottleCheck } from './throttled-keys';
 
-export type ThrottleCheck =
-  { readonly throttled: false } | { readonly throttled: true; readonly retryAfterMs: number };
-
-/** Pairs remembered at most per kind (oldest forgotten first): an attacker's random names cannot grow it. */
-const MAX_REMEMBERED = 10_000;
+export type { ThrottleCheck };
 
 /**
  * Failed logins per user and source address (LOGIN_MAX_FAILURES within LOGIN_FAILURE_WINDOW_S,
@@ -21,12 +18,13 @@ const MAX_REMEMBERED = 10_000;
  *
  * So that a throttled pair stops reaching the AAA servers (and their own lockout counters), this
  * process remembers the pairs it saw throttled and refuses them without asking Redis; with several
- * replicas, each may let one more attempt through before it learns.
+ * replicas, each may let one more attempt through before it learns. The limits per source address
+ * across usernames are FailureThrottles (routes/login.ts).
  */
 export class LoginThrottle {
-  private readonly throttledUntil: Record<FailureKind, Map<string, number>> = {
-    login: new Map(),
-    fallback: new Map(),
+  private readonly throttled: Record<FailureKind, ThrottledKeys> = {
+    login: new ThrottledKeys(),
+    fallback: new ThrottledKeys(),
   };
 
   constructor(
@@ -41,14 +39,7 @@ export class LoginThrottle {
 
   /** Before AAA (`login`), or before a fallback method (`fallback`). No Redis call. */
   check(username: string, address: string, kind: FailureKind = 'login'): ThrottleCheck {
-    const remembered = this.throttledUntil[kind];
-    const key = pairKey(username, address);
-    const until = remembered.get(key);
-    if (until === undefined) return { throttled: false };
-    const left = until - Date.now();
-    if (left > 0) return { throttled: true, retryAfterMs: left };
-    remembered.delete(key);
-    return { throttled: false };
+    return this.throttled[kind].check(pairKey(username, address));
   }
 
   /** Counts a reject (one Redis script) and remembers a pair it throttles. */
@@ -65,14 +56,7 @@ export class LoginThrottle {
 
   /** Remembers a throttled pair (the store refused it, or a count reached the limit). */
   remember(username: string, address: string, retryAfterMs: number, kind: FailureKind = 'login'): void {
-    const remembered = this.throttledUntil[kind];
-    const key = pairKey(username, address);
-    remembered.delete(key);
-    remembered.set(key, Date.now() + retryAfterMs);
-    if (remembered.size > MAX_REMEMBERED) {
-      const oldest = remembered.keys().next().value;
-      if (oldest !== undefined) remembered.delete(oldest);
-    }
+    this.throttled[kind].remember(pairKey(username, address), retryAfterMs);
   }
 }
 

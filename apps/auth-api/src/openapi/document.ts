@@ -118,7 +118,7 @@ export const OPENAPI_DOCUMENT: Json = withDefaultResponses({
             ref('InsufficientPrivilegeProblem'),
           ),
           '429': problem(
-            'too many failed logins, or the per-user session limit (policy reject)',
+            'too many failed logins (of this user from this address, or from this address whatever the user), or the per-user session limit (policy reject)',
             { oneOf: [ref('LoginThrottledProblem'), ref('SessionLimitProblem')] },
             retryAfter,
           ),
@@ -127,8 +127,14 @@ export const OPENAPI_DOCUMENT: Json = withDefaultResponses({
             ref('AaaMisconfiguredProblem'),
           ),
           '503': problem(
-            'an AAA method was unavailable and no fallback let the user in (never a 401: see aaa.fallback), or Redis unavailable',
-            { oneOf: [ref('AaaUnavailableProblem'), plainProblem('session_store_unavailable')] },
+            'an AAA method was unavailable and no fallback let the user in (never a 401: see aaa.fallback), too many local password checks waiting (LOCAL_HASH_QUEUE_MAX) or still waiting at AAA_DEADLINE_MS, or Redis unavailable',
+            {
+              oneOf: [
+                ref('AaaUnavailableProblem'),
+                ref('AaaOverloadedProblem'),
+                plainProblem('session_store_unavailable'),
+              ],
+            },
             retryAfter,
           ),
         },
@@ -193,6 +199,11 @@ export const OPENAPI_DOCUMENT: Json = withDefaultResponses({
           ),
           '413': plain('body over 8 KiB', 'payload_too_large'),
           '415': plain('body neither JSON nor form-encoded', 'unsupported_media_type'),
+          '429': problem(
+            'INTROSPECTION_MAX_FAILURES wrong secrets for this client id from this address within INTROSPECTION_FAILURE_WINDOW_S: refused, even with the right secret, until the window ends',
+            ref('ClientThrottledProblem'),
+            retryAfter,
+          ),
           '503': problem(
             'Redis unavailable (never active:false)',
             plainProblem('session_store_unavailable'),

@@ -174,6 +174,7 @@ export const SCHEMAS: Record<string, unknown> = {
   },
   Problem: problem(SERVER_PROBLEM_CODES, {
     retry_after: {},
+    scope: {},
     limit: {},
     active: {},
     policy: {},
@@ -182,9 +183,41 @@ export const SCHEMAS: Record<string, unknown> = {
     priv_lvl: {},
     required_priv_lvl: {},
   }),
-  LoginThrottledProblem: problem(['login_throttled'], { retry_after: { type: 'integer', minimum: 1 } }, [
-    'retry_after',
-  ]),
+  LoginThrottledProblem: problem(
+    ['login_throttled'],
+    {
+      retry_after: { type: 'integer', minimum: 1 },
+      scope: {
+        type: 'string',
+        enum: ['user', 'address'],
+        description:
+          'which count reached its limit: `user`, LOGIN_MAX_FAILURES for this user from this address; `address`, LOGIN_MAX_FAILURES_PER_ADDRESS from this address whatever the username (password spraying)',
+      },
+    },
+    ['retry_after', 'scope'],
+  ),
+  ClientThrottledProblem: problem(
+    ['client_throttled'],
+    {
+      retry_after: {
+        type: 'integer',
+        minimum: 1,
+        description: 'seconds until the window (INTROSPECTION_FAILURE_WINDOW_S, from the first failure) ends',
+      },
+    },
+    ['retry_after'],
+  ),
+  AaaOverloadedProblem: problem(
+    ['aaa_overloaded'],
+    {
+      retry_after: {
+        type: 'integer',
+        minimum: 1,
+        description: 'seconds until the waiting local password checks should have drained',
+      },
+    },
+    ['retry_after'],
+  ),
   InsufficientPrivilegeProblem: problem(
     ['insufficient_privilege'],
     { priv_lvl: privLvl, required_priv_lvl: privLvl },

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INTROSPECT_PATH, SESSION_PATH as SESSION_TEMPLATE, routePattern } from '@sessiond/protocol';
 import { sameUser, type SessionStore } from '@sessiond/session-store';
+import { authenticateClient } from '../auth/client-authentication';
+import type { FailureThrottle } from '../auth/failure-throttle';
 import type { IntrospectionClients } from '../auth/introspection-clients';
 import { authenticateToken } from '../auth/token-auth';
 import type { Config } from '../config';
@@ -28,6 +30,8 @@ export interface FastRouteDeps extends Tracking {
   readonly config: Config;
   readonly store: SessionStore;
   readonly introspectionClients: IntrospectionClients;
+  /** Failed client authentications per client id and address (auth/client-authentication.ts). */
+  readonly clientThrottle: FailureThrottle;
   readonly trust: TrustProxy;
 }
 
@@ -108,7 +112,13 @@ function getSessionHandler({ config, store, metrics }: FastRouteDeps): Handler {
   };
 }
 
-function introspectHandler({ store, metrics, introspectionClients }: FastRouteDeps): Handler {
+function introspectHandler({ store, metrics, introspectionClients, clientThrottle }: FastRouteDeps): Handler {
+  const invalidClient = (): ProblemError =>
+    new ProblemError(
+      'invalid_client',
+      'introspection needs the Basic credentials of a client in INTROSPECTION_CLIENTS_FILE',
+    );
+  const verify = (id: string, secret: string): Promise<boolean> => introspectionClients.verify(id, secret);
   return async (req, res, context) => {
     const credentials = parseBasicAuthorization(req.headers.authorization);
     // Refusals are audited (a service probing with wrong secrets, tokens found dead); answers with an
@@ -119,15 +129,14 @@ function introspectHandler({ store, metrics, introspectionClients }: FastRouteDe
     };
     context.audit = audit;
     if (credentials.kind === 'malformed') throw new ProblemError('invalid_request', credentials.reason);
-    if (
-      credentials.kind === 'missing' ||
-      !(await introspectionClients.verify(credentials.username, credentials.password))
-    ) {
-      throw new ProblemError(
-        'invalid_client',
-        'introspection needs the Basic credentials of a client in INTROSPECTION_CLIENTS_FILE',
-      );
-    }
+    if (credentials.kind === 'missing') throw invalidClient();
+    await authenticateClient(
+      clientThrottle,
+      verify,
+      { id: credentials.username, secret: credentials.password },
+      context.clientIp,
+      invalidClient,
+    );
     const { token, touch } = await readObjectBody(req, BODY);
     if (typeof token !== 'string' || token === '')
       throw new ProblemError('invalid_request', 'the body needs a "token" string');

@@ -1,6 +1,8 @@
 import type { IRouter } from 'express';
 import { HEALTHZ_PATH, METRICS_PATH, READYZ_PATH } from '@sessiond/protocol';
-import type { SessionStore } from '@sessiond/session-store';
+import { formatHostPort } from '@sessiond/env-config';
+import { currentMaster, redisMode, type SessionStore } from '@sessiond/session-store';
+import type { Cluster, Redis } from 'ioredis';
 import type { AaaChain } from '../aaa/chain';
 import { contextOf } from '../http/request-context';
 import type { Metrics } from '../metrics';
@@ -17,6 +19,8 @@ export interface OpsDeps {
   readonly aaa: AaaChain;
   readonly metrics: Metrics;
   readonly lifecycle: Lifecycle;
+  /** The store's client: the management /readyz says how Redis is reached (and, under Sentinel, where). */
+  readonly redis?: Redis | Cluster | undefined;
 }
 
 type Readiness = 'ready' | 'not_ready' | 'draining';
@@ -69,6 +73,7 @@ export function managementRoutes(router: IRouter, deps: OpsDeps): void {
 async function readiness({
   store,
   lifecycle,
+  redis: client,
 }: OpsDeps): Promise<{ status: Readiness; redis: Record<string, unknown> }> {
   let redis: Record<string, unknown>;
   try {
@@ -76,6 +81,15 @@ async function readiness({
     redis = { status: 'up', latency_ms: Math.round(latency * 10) / 10 };
   } catch (error) {
     redis = { status: 'down', detail: (error as Error).message };
+  }
+  if (client !== undefined) {
+    redis['mode'] = redisMode(client);
+    // Under Sentinel: the master this process writes to now (after a failover, the promoted
+    // replica); null while it is not connected to one (a failover in progress).
+    if (redis['mode'] === 'sentinel') {
+      const master = currentMaster(client);
+      redis['master'] = master === undefined ? null : formatHostPort(master);
+    }
   }
   const status: Readiness = lifecycle.draining
     ? 'draining'

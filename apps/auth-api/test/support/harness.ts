@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
 import { hashPassword } from '@sessiond/passwords';
 import { TacacsServer, type TacacsFault } from '@sessiond/tacacs-plus';
-import { RedisServer, redisForTests, uniqueKeyPrefix, type TestRedis } from '@sessiond/test-utils';
+import { RedisServer, redisForTests, uniqueKeyPrefix, waitFor, type TestRedis } from '@sessiond/test-utils';
 import { createHandler, createManagementApp, type Handler } from '../../src/app';
 import { contextOf } from '../../src/http/request-context';
 import { loadConfig } from '../../src/config';
@@ -55,6 +55,8 @@ export interface Harness {
   readonly localUsersFile: string;
   readonly clientsFile: string;
   readonly responses: RecordedResponse[];
+  /** Requests the handler took that are not yet recorded in `responses` (or ended without an answer). */
+  inFlight(): number;
   http(): ReturnType<typeof request>;
   /** The management listener's handler (/metrics, the detailed /readyz). */
   management(): ReturnType<typeof request>;
@@ -107,6 +109,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: uniqueKeyPrefix('api'),
     USER_TAG_SECRET: 'test-user-tag-secret-0123456789',
+    // Jest runs suites side by side on few cores: at the default nice 19 a password check can miss
+    // the 3 s AAA deadline behind other suites' busy processes. The priorities have their own tests.
+    LOCAL_HASH_PRIORITY: 'normal',
     TACACS_SERVERS: tacacs.map((s) => `127.0.0.1:${s.port}`).join(','),
     TACACS_SECRET: TACACS_KEY,
     LOCAL_USERS_FILE: localUsersFile,
@@ -130,7 +135,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   );
   const services = await createServices(config, logger);
   const responses: RecordedResponse[] = [];
-  const app = recorder(responses, createHandler(services));
+  const { handler: app, inFlight } = recorder(responses, createHandler(services));
   const managementApp = createManagementApp(services);
 
   const harness: Harness = {
@@ -143,6 +148,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     localUsersFile,
     clientsFile,
     responses,
+    inFlight,
     http: () => request(app),
     management: () => request(managementApp),
     login: (username, password, headers = {}) =>
@@ -181,9 +187,17 @@ export async function writeLocalUsers(
   renameSync(`${path}.tmp`, path);
 }
 
-/** Records each response (route pattern, status, content type, body) for the OpenAPI check. */
-function recorder(into: RecordedResponse[], handler: Handler): Handler {
-  return (req: IncomingMessage, res: ServerResponse) => {
+/**
+ * Records each response (route pattern, status, content type, body) for the OpenAPI check, and counts
+ * the requests whose record is still to come.
+ */
+function recorder(into: RecordedResponse[], handler: Handler): { handler: Handler; inFlight: () => number } {
+  let pending = 0;
+  const recording: Handler = (req: IncomingMessage, res: ServerResponse) => {
+    pending += 1;
+    // 'close' follows 'finish' (or ends a request that got no answer); its setImmediate runs after
+    // the one that records the answer.
+    res.on('close', () => setImmediate(() => (pending -= 1)));
     const chunks: Buffer[] = [];
     const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => ServerResponse;
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
@@ -205,6 +219,7 @@ function recorder(into: RecordedResponse[], handler: Handler): Handler {
     });
     handler(req, res);
   };
+  return { handler: recording, inFlight: () => pending };
 }
 
 function contextRoute(res: ServerResponse): string | undefined {
@@ -214,8 +229,8 @@ function contextRoute(res: ServerResponse): string | undefined {
 
 /** Call from afterAll: every response the file's tests saw must match the OpenAPI document. */
 export async function expectResponsesMatchOpenApi(harness: Harness): Promise<void> {
-  // Answers are recorded just after they are sent: let the last ones land.
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  // Answers are recorded just after they are sent: wait until the last ones have landed.
+  await waitFor(() => harness.inFlight() === 0, { message: 'every answer to be recorded' });
   const problems = harness.responses.flatMap((r) => checkResponse(r));
   expect(problems).toEqual([]);
   expect(harness.responses.length).toBeGreaterThan(0);

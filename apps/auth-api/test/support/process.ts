@@ -25,6 +25,8 @@ export async function startApi(
       PATH: process.env['PATH'] ?? '',
       MANAGEMENT_PORT: '0',
       USER_TAG_SECRET: 'test-user-tag-secret-0123456789',
+      // Suites run side by side: see harness.ts (password checks at nice 19 can starve behind them).
+      LOCAL_HASH_PRIORITY: 'normal',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { verifyPasswordSync } from '@sessiond/passwords';
+import type { HashPriority, HashWorkerData } from './password-verifier';
 
 /** One password check asked of a hashing worker. */
 export interface HashTask {
@@ -18,12 +19,12 @@ export interface HashResult {
 }
 
 // A password-checking thread (password-verifier.ts starts it): scrypt is CPU work that takes a core
-// for tens of milliseconds, so this thread gives way to everything else. Linux schedules threads
-// individually: SCHED_IDLE runs it only on CPU time nothing else wants, so the event loop (token
-// validations) and Redis come first. Measured on 2 cores: a busy loop at nice 19 still cost token
-// validation ~35 % of its throughput, under SCHED_IDLE ~10 %. Under a load that keeps every core
-// busy, logins wait for spare CPU: validations first is the intended order.
-lowerPriority();
+// for tens of milliseconds. Linux schedules threads individually, so this thread alone takes the
+// priority LOCAL_HASH_PRIORITY asks for. Measured on 2 cores: a busy hashing loop at nice 19 still
+// cost token validation ~35 % of its throughput, under SCHED_IDLE ~10 %; but SCHED_IDLE only gets
+// CPU time nothing else wants, so while other processes keep every core busy a check can wait
+// without bound. `low` (nice 19, the default) always gets a small share of each core.
+applyPriority((workerData as HashWorkerData | undefined)?.priority ?? 'low');
 parentPort?.on('message', (task: HashTask) => {
   let result: HashResult;
   try {
@@ -34,7 +35,8 @@ parentPort?.on('message', (task: HashTask) => {
   parentPort?.postMessage(result);
 });
 
-function lowerPriority(): void {
+function applyPriority(priority: HashPriority): void {
+  if (priority === 'normal') return;
   let tid: number;
   try {
     tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
@@ -43,6 +45,7 @@ function lowerPriority(): void {
   } catch {
     return; // Not Linux (no /proc/thread-self): the thread keeps the process's priority.
   }
+  if (priority !== 'idle') return;
   try {
     // No Node API sets a thread's scheduling policy; util-linux's chrt does (any user may lower
     // its own threads to SCHED_IDLE). Without chrt the thread stays at nice 19.
