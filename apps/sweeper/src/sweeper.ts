@@ -1,6 +1,7 @@
 import type { SessionStore } from '@sessiond/session-store';
 import type { TacacsClient } from '@sessiond/tacacs-plus';
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
+import { SweeperWorker } from './sweeper-worker';
 import type { Cluster, Redis } from 'ioredis';
 import { createStopProcessor } from './accounting-processor';
 import { AccountingQueue, type StopJobData, type StopQueue } from './accounting-queue';
@@ -98,8 +99,8 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
     stopping: () => closing !== undefined,
   });
 
-  let sweepWorker: Worker<SweepJobData, SweepJobResult> | undefined;
-  let stopWorker: Worker<StopJobData, void> | undefined;
+  let sweepWorker: SweeperWorker<SweepJobData, SweepJobResult> | undefined;
+  let stopWorker: SweeperWorker<StopJobData, void> | undefined;
   let starting: Promise<void> | undefined;
 
   function start(): Promise<void> {
@@ -109,7 +110,7 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
 
   async function startWorkers(): Promise<void> {
     const drainDelay = deps.drainDelayS ?? 5;
-    sweepWorker = new Worker<SweepJobData, SweepJobResult>(SWEEP_QUEUE, processor.process, {
+    sweepWorker = new SweeperWorker<SweepJobData, SweepJobResult>(SWEEP_QUEUE, processor.process, {
       connection,
       prefix,
       concurrency: deps.concurrency,
@@ -134,7 +135,7 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
     });
     if (deps.accounting !== undefined) {
       const accounting = deps.accounting;
-      stopWorker = new Worker<StopJobData, void>(
+      stopWorker = new SweeperWorker<StopJobData, void>(
         ACCOUNTING_QUEUE,
         createStopProcessor({ client: accounting.client, portName: accounting.portName, logger, metrics }),
         { connection, prefix, concurrency: accounting.concurrency, drainDelay },
@@ -168,26 +169,23 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
    * worker's blocking connection can be left "reconnecting" so that BullMQ's close() never resolves
    * (BullMQ #4656: ioredis emits no 'end' for a client disconnected between reconnect attempts). Its
    * job has finished by then (a job lasts at most maxJobMs), so after that and a margin shutdown
-   * goes on without it.
+   * goes on without it, after stopping what would otherwise keep the process alive: the worker's
+   * lock renewal timer and its connections.
    */
-  async function closeWorker(worker: Worker | undefined, which: string): Promise<void> {
+  async function closeWorker<Data, Result>(
+    worker: SweeperWorker<Data, Result> | undefined,
+    which: string,
+  ): Promise<void> {
     if (worker === undefined) return;
     const graceMs = (deps.maxJobMs ?? DEFAULT_MAX_JOB_MS) + WORKER_CLOSE_MARGIN_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const stuck = await Promise.race([
-      worker.close().then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), graceMs);
-        timer.unref();
-      }),
-    ]);
-    clearTimeout(timer);
-    if (stuck) {
-      deps.logger.warn(
-        { worker: which, grace_ms: graceMs },
-        'a BullMQ worker connection did not close (stuck reconnecting after a Redis outage); shutting down without it',
-      );
-    }
+    const closed = await within(worker.close(), graceMs);
+    if (closed) return;
+    deps.logger.warn(
+      { worker: which, grace_ms: graceMs },
+      'a BullMQ worker connection did not close (stuck reconnecting after a Redis outage); shutting down without it',
+    );
+    await worker.stopLockRenewal();
+    await within(worker.disconnect(), WORKER_CLOSE_MARGIN_MS);
   }
 
   function close(): Promise<void> {
@@ -211,4 +209,21 @@ export async function totalDue(store: Pick<SessionStore, 'dueCount' | 'options'>
     Array.from({ length: store.options.buckets }, (_, bucket) => store.dueCount(bucket)),
   );
   return counts.reduce((sum, count) => sum + count, 0);
+}
+
+/** Whether `work` settled (either way) within `ms`; a timer that never holds the process open. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }
