@@ -12,8 +12,10 @@ export async function redisTimeMs(client: RedisClock): Promise<number> {
 }
 
 /**
- * Waits until Redis's clock reads `atMs` or later: a deadline a test lets pass is then past for
+ * Waits until Redis's clock reads later than `atMs`: a deadline a test lets pass is then past for
  * every script that runs afterwards, however late the test's own timers fire on a loaded machine.
+ * Strictly later, because Redis treats a key as expired only once its clock is past the expiry
+ * time (`now > when`): at the very millisecond a key with that expiry still exists.
  * Rejects after `timeoutMs` of waiting beyond `atMs` (the whole wait is bounded, never a hang).
  */
 export async function untilRedisTime(
@@ -25,7 +27,7 @@ export async function untilRedisTime(
   await waitFor(
     async () => {
       now = await redisTimeMs(client);
-      return now >= atMs;
+      return now > atMs;
     },
     { timeoutMs: Math.max(0, atMs - now) + timeoutMs, intervalMs: 10, message },
   );
