@@ -24,7 +24,7 @@ const projects: NonNullable<Config['projects']> = workspaceDirs
       '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, dir, 'tsconfig.json'), diagnostics: false }],
     },
     moduleNameMapper: {
-      '^@sessiond/(session-store|tacacs-plus|passwords|test-utils|client|protocol|env-config)$':
+      '^@sessiond/(session-store|tacacs-plus|tacacs-server|passwords|test-utils|client|protocol|env-config)$':
         '<rootDir>/../../packages/$1/src/index.ts',
     },
   }));
@@ -40,7 +40,7 @@ if (existsSync(join(__dirname, 'test'))) {
       '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, 'test', 'tsconfig.json'), diagnostics: false }],
     },
     moduleNameMapper: {
-      '^@sessiond/(session-store|tacacs-plus|passwords|test-utils|client|protocol|env-config)$':
+      '^@sessiond/(session-store|tacacs-plus|tacacs-server|passwords|test-utils|client|protocol|env-config)$':
         '<rootDir>/packages/$1/src/index.ts',
     },
   });

@@ -15,7 +15,7 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, 'delivery', 'tsconfig.json'), diagnostics: false }],
   },
   moduleNameMapper: {
-    '^@sessiond/(session-store|tacacs-plus|passwords|test-utils|client|protocol|env-config)$':
+    '^@sessiond/(session-store|tacacs-plus|tacacs-server|passwords|test-utils|client|protocol|env-config)$':
       '<rootDir>/../packages/$1/src/index.ts',
   },
   maxWorkers: 1,

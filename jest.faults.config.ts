@@ -14,7 +14,7 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, 'faults', 'tsconfig.json'), diagnostics: false }],
   },
   moduleNameMapper: {
-    '^@sessiond/(session-store|tacacs-plus|passwords|test-utils|client)$':
+    '^@sessiond/(session-store|tacacs-plus|tacacs-server|passwords|test-utils|client)$':
       '<rootDir>/../packages/$1/src/index.ts',
   },
   maxWorkers: 1,

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOKEN_SERVICES_PATH } from '@sessiond/protocol';
-import { TacacsServer } from '@sessiond/tacacs-plus';
+import { TacacsServer } from '@sessiond/tacacs-server';
 import { RedisServer, freePort, uniqueKeyPrefix, waitFor } from '@sessiond/test-utils';
 
 // What users install must run: every public package is packed from a clean checkout (its `prepack`
@@ -26,6 +26,7 @@ const CLIENT_README = join(REPO, 'packages', 'client', 'README.md');
 const PACKAGES = [
   { name: '@sessiond/client', dir: 'packages/client', from: 'package' },
   { name: '@sessiond/tacacs-plus', dir: 'packages/tacacs-plus', from: 'root' },
+  { name: '@sessiond/tacacs-server', dir: 'packages/tacacs-server', from: 'root' },
   { name: '@sessiond/protocol', dir: 'packages/protocol', from: 'root' },
   { name: '@sessiond/session-store', dir: 'packages/session-store', from: 'root' },
   { name: '@sessiond/passwords', dir: 'packages/passwords', from: 'root' },
@@ -126,6 +127,7 @@ describe('the packages users install', () => {
       }
     }
     expect(tarballs.get('@sessiond/protocol')?.manifest.dependencies).toBeUndefined();
+    expect(tarballs.get('@sessiond/tacacs-plus')?.manifest.dependencies).toBeUndefined();
     expect(tarballs.get('@sessiond/client')?.manifest.dependencies).toEqual({
       '@sessiond/protocol': '0.1.0',
     });
@@ -223,6 +225,7 @@ describe('the packages users install', () => {
         '--no-fund',
         tarball('@sessiond/session-store'),
         tarball('@sessiond/tacacs-plus'),
+        tarball('@sessiond/tacacs-server'),
         tarball('@sessiond/passwords'),
       ],
       app,
@@ -243,8 +246,9 @@ describe('the packages users install', () => {
       [
         "import { hashPassword } from '@sessiond/passwords';",
         "import { TacacsClient } from '@sessiond/tacacs-plus';",
+        "import { TacacsServer } from '@sessiond/tacacs-server';",
         "import { parseToken } from '@sessiond/protocol';",
-        'export const others = [hashPassword, TacacsClient, parseToken];',
+        'export const others = [hashPassword, TacacsClient, TacacsServer, parseToken];',
         '',
       ].join('\n'),
     );
@@ -256,7 +260,7 @@ describe('the packages users install', () => {
       'node',
       [
         '-e',
-        "for (const m of ['@sessiond/client/direct', '@sessiond/session-store', '@sessiond/tacacs-plus', '@sessiond/passwords']) console.log(m, Object.keys(require(m)).length)",
+        "for (const m of ['@sessiond/client/direct', '@sessiond/session-store', '@sessiond/tacacs-plus', '@sessiond/tacacs-server', '@sessiond/passwords']) console.log(m, Object.keys(require(m)).length)",
       ],
       app,
     );

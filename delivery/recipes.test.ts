@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TacacsServer } from '@sessiond/tacacs-plus';
+import { TacacsServer } from '@sessiond/tacacs-server';
 import {
   RedisServer,
   freePort,

@@ -140,7 +140,7 @@ async function startTacacs(/** @type {string} */ secret) {
   const keyFile = join(dataDir, 'tacacs.key');
   writeFileSync(keyFile, secret, { mode: 0o600 });
   // prettier-ignore
-  const args = [join(root, 'packages', 'tacacs-plus', 'dist', 'cli', 'server-cli.js'), '--users', join(demo, 'tacacs-users.json'), '--key-file', keyFile, '--host', '127.0.0.1', '--port', String(port), '--accounting-file', join(dataDir, 'tacacs-accounting.jsonl')];
+  const args = [join(root, 'packages', 'tacacs-server', 'dist', 'cli', 'server-cli.js'), '--users', join(demo, 'tacacs-users.json'), '--key-file', keyFile, '--host', '127.0.0.1', '--port', String(port), '--accounting-file', join(dataDir, 'tacacs-accounting.jsonl')];
   run('tacacs', process.execPath, args, {});
   await waitFor(() => canConnect(port), `the TACACS+ dev server on port ${port}`);
   return port;

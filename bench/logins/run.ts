@@ -16,7 +16,7 @@ import { machineLine, markdownTable, median } from '../common/table';
 // hashing never blocks the event loop; validation drops ≤ 20 %).
 const ROOT = join(__dirname, '..', '..', '..');
 const MAIN = join(ROOT, 'apps', 'auth-api', 'dist', 'main.js');
-const TACACS_CLI = join(ROOT, 'packages', 'tacacs-plus', 'dist', 'cli', 'server-cli.js');
+const TACACS_CLI = join(ROOT, 'packages', 'tacacs-server', 'dist', 'cli', 'server-cli.js');
 const LOAD = join(__dirname, '..', 'http', 'load.js');
 const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 6);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);

@@ -66,7 +66,7 @@ async function startServerProcess(dir: string): Promise<{ child: ChildProcess; p
   await writeFile(users, JSON.stringify(USERS));
   await writeFile(key, KEY, { mode: 0o600 });
   const cli = join(
-    dirname(require.resolve('@sessiond/tacacs-plus/package.json')),
+    dirname(require.resolve('@sessiond/tacacs-server/package.json')),
     'dist',
     'cli',
     'server-cli.js',

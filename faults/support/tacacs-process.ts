@@ -11,7 +11,7 @@ export const TACACS_SERVER_CLI = join(
   '..',
   '..',
   'packages',
-  'tacacs-plus',
+  'tacacs-server',
   'dist',
   'cli',
   'server-cli.js',

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { TacacsServer } from '@sessiond/tacacs-plus';
+import { TacacsServer } from '@sessiond/tacacs-server';
 import {
   RedisServer,
   freePort,

@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TacacsServer } from '@sessiond/tacacs-plus';
+import { TacacsServer } from '@sessiond/tacacs-server';
 import { RedisServer, freePort, waitFor } from '@sessiond/test-utils';
 import { TACACS_KEY, TACACS_USERS, basic } from './support/harness';
 import { startApi } from './support/process';

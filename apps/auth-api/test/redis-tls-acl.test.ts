@@ -1,4 +1,4 @@
-import { TacacsServer } from '@sessiond/tacacs-plus';
+import { TacacsServer } from '@sessiond/tacacs-server';
 import {
   SecureRedis,
   createTestCertificates,

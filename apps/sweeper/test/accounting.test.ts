@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionDescriptor } from '@sessiond/session-store';
-import { TacacsClient, TacacsServer, type AccountingRecord } from '@sessiond/tacacs-plus';
+import { TacacsClient } from '@sessiond/tacacs-plus';
+import { TacacsServer, type AccountingRecord } from '@sessiond/tacacs-server';
 import {
   freePort,
   redisForTests,

@@ -12,6 +12,8 @@ export {
   AuthenStatus,
   AuthenType,
   AuthorStatus,
+  CHAP_ID_LENGTH,
+  CHAP_RESPONSE_LENGTH,
   DEFAULT_MAX_BODY_LENGTH,
   DEFAULT_PORT,
   HEADER_LENGTH,
@@ -90,7 +92,7 @@ export {
   type AccountingRequest,
   type AuthenticateRequest,
   type AuthorizeRequest,
-} from './client';
+} from './client/tacacs-client';
 export {
   DEFAULTS as CLIENT_DEFAULTS,
   type TacacsClientOptions,
@@ -110,17 +112,4 @@ export type { TacacsServerStats } from './client/stats';
 export type { AuthenTypeName } from './client/authenticate-flow';
 export type { AcctFlagName } from './client/accounting-flow';
 export { privLevelOf } from './client/authorize-flow';
-export { tcpTransport, type TacacsTransport, type TransportTarget } from './transport';
-
-// Server (tests and the local stack)
-export {
-  TacacsServer,
-  type TacacsServerOptions,
-  type TacacsServerStats as TacacsServerCounters,
-} from './server/tacacs-server';
-export type { TacacsFault, TacacsFaultType } from './server/faults';
-export type { RequestKind, RequestLogEntry } from './server/handler-types';
-export type { AccountingRecord } from './server/accounting-log';
-
-// Testing helpers (fault-injecting fake server for cases the real server cannot produce)
-export { ScriptedTacacsServer, type ScriptAction, type ScriptedRequest } from './testing/scripted-server';
+export { tcpTransport, type TacacsTransport, type TransportTarget } from './client/transport';

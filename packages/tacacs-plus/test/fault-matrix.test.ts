@@ -7,10 +7,9 @@ import {
   TacacsProtocolError,
   TacacsServerError,
   type TacacsClientEvent,
-  type TacacsFault,
-  type TacacsServer,
   type TacacsServerConfig,
 } from '../src';
+import type { TacacsFault, TacacsServer } from '@sessiond/tacacs-server';
 import { KEY, startServer } from './helpers/fixtures';
 
 // Two servers, the primary misbehaving: what the caller gets, and whether the secondary was contacted.

@@ -2,10 +2,10 @@ import { freePort, startSilentServer, type SilentServer } from '@sessiond/test-u
 import {
   TacacsClient,
   type TacacsClientEvent,
-  type TacacsServer,
   type TacacsServerConfig,
   type TacacsUnavailable,
 } from '../src';
+import type { TacacsServer } from '@sessiond/tacacs-server';
 import { KEY, startServer } from './helpers/fixtures';
 
 // Hold-down that means something: a held-down server is never contacted, an operation finds every

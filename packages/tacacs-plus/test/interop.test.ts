@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { RequestLogEntry, TacacsServer } from '../src';
+import type { RequestLogEntry, TacacsServer } from '@sessiond/tacacs-server';
 import { KEY, startServer } from './helpers/fixtures';
 
 // Interoperability with an independent client: Perl Authen::TacacsPlus (Debian libauthen-tacacsplus-perl,

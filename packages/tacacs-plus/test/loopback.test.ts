@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TacacsClient, TacacsFieldTooLongError, type TacacsServer, type TacacsClientEvent } from '../src';
+import { TacacsClient, TacacsFieldTooLongError, type TacacsClientEvent } from '../src';
+import type { TacacsServer } from '@sessiond/tacacs-server';
 import { KEY, startServer } from './helpers/fixtures';
 
 let dir: string;

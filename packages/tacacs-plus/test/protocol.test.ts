@@ -3,16 +3,18 @@ import { waitFor } from '@sessiond/test-utils';
 import {
   privLevelOf,
   revealBody,
-  ScriptedTacacsServer,
   TacacsClient,
   TacacsConfigError,
   TacacsProtocolError,
-  TacacsServer,
-  type ScriptAction,
-  type ScriptedRequest,
   type TacacsClientEvent,
   type TacacsServerConfig,
 } from '../src';
+import {
+  ScriptedTacacsServer,
+  TacacsServer,
+  type ScriptAction,
+  type ScriptedRequest,
+} from '@sessiond/tacacs-server';
 import { KEY, USERS } from './helpers/fixtures';
 import { bytes, naivePacket, u16 } from './helpers/naive-packet';
 

@@ -1,5 +1,6 @@
 import { waitFor } from '@sessiond/test-utils';
-import { TacacsClient, type TacacsServer } from '../src';
+import { TacacsClient } from '../src';
+import type { TacacsServer } from '@sessiond/tacacs-server';
 import { KEY, startServer } from './helpers/fixtures';
 
 const servers: TacacsServer[] = [];

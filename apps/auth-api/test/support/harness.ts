@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
 import { hashPassword } from '@sessiond/passwords';
-import { TacacsServer, type TacacsFault } from '@sessiond/tacacs-plus';
+import { TacacsServer, type TacacsFault } from '@sessiond/tacacs-server';
 import { RedisServer, redisForTests, uniqueKeyPrefix, waitFor, type TestRedis } from '@sessiond/test-utils';
 import { createHandler, createManagementApp, type Handler } from '../../src/app';
 import { contextOf } from '../../src/http/request-context';

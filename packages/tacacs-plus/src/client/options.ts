@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { DEFAULT_MAX_BODY_LENGTH, DEFAULT_PORT } from '../constants';
 import { TacacsConfigError } from '../errors';
-import type { TacacsTransport } from '../transport';
+import type { TacacsTransport } from './transport';
 import type { TacacsClientEvent } from './events';
 
 /** One TACACS+ server (RFC 9950 defaults: 5 s timeout, single-connection off). */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { HeaderFlag } from '../constants';
-import { TacacsConnection } from '../connection';
+import { TacacsConnection } from './connection';
 import { TacacsClientClosedError, TacacsConnectionError, TacacsTimeoutError } from '../errors';
-import type { TacacsTransport } from '../transport';
+import type { TacacsTransport } from './transport';
 import type { ResolvedServer } from './options';
 
 export interface SessionSlot {

@@ -1,5 +1,5 @@
 import { HeaderFlag, MAX_SEQ_NO } from '../constants';
-import type { TacacsConnection } from '../connection';
+import type { TacacsConnection } from './connection';
 import { TacacsProtocolError } from '../errors';
 import { decodePacketBody, isUnencrypted } from '../packet';
 import { serializePacket } from '../serializer';

@@ -1,4 +1,4 @@
-import { TacacsServer, type TacacsServerOptions } from '../../src';
+import { TacacsServer, type TacacsServerOptions } from '@sessiond/tacacs-server';
 
 export const KEY = 'loopback-test-key-0123456789';
 

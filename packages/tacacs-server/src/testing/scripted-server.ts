@@ -1,6 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { RawPacket } from '../packet';
-import { PacketParser } from '../parser';
+import { PacketParser, type RawPacket } from '@sessiond/tacacs-plus';
 
 /** What a script sends back for one request packet: bytes, several writes, nothing, or a close. */
 export type ScriptAction = Buffer | readonly Buffer[] | 'close' | undefined;

@@ -1,20 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { PacketType } from './constants';
-import { TacacsClientClosedError, TacacsConfigError } from './errors';
+import { PacketType } from '../constants';
+import { TacacsClientClosedError, TacacsConfigError } from '../errors';
 import { tcpTransport, type TacacsTransport } from './transport';
-import { runAccounting } from './client/accounting-flow';
-import { runAuthentication } from './client/authenticate-flow';
-import { runAuthorization } from './client/authorize-flow';
-import type { TacacsClientEvent, TacacsOperation } from './client/events';
-import { runWithFailover, type ServerSlot } from './client/failover';
-import { HoldDown } from './client/hold-down';
+import { runAccounting } from './accounting-flow';
+import { runAuthentication } from './authenticate-flow';
+import { runAuthorization } from './authorize-flow';
+import type { TacacsClientEvent, TacacsOperation } from './events';
+import { runWithFailover, type ServerSlot } from './failover';
+import { HoldDown } from './hold-down';
 import {
   resolveClientNumbers,
   resolveServer,
   WEAK_KEY_LENGTH,
   type TacacsClientOptions,
   type TacacsServerConfig,
-} from './client/options';
+} from './options';
 import {
   acctSpec,
   authenSpec,
@@ -22,13 +22,13 @@ import {
   type AccountingRequest,
   type AuthenticateRequest,
   type AuthorizeRequest,
-} from './client/requests';
-import type { AccountingResult, AuthenticationResult, AuthorizationResult } from './client/results';
-import { ClientSession, type SessionChannel } from './client/session';
-import { ServerConnections } from './client/server-connections';
-import { ServerCounters, type TacacsServerStats } from './client/stats';
+} from './requests';
+import type { AccountingResult, AuthenticationResult, AuthorizationResult } from './results';
+import { ClientSession, type SessionChannel } from './session';
+import { ServerConnections } from './server-connections';
+import { ServerCounters, type TacacsServerStats } from './stats';
 
-export type { AccountingRequest, AuthenticateRequest, AuthorizeRequest } from './client/requests';
+export type { AccountingRequest, AuthenticateRequest, AuthorizeRequest } from './requests';
 
 interface Slot extends ServerSlot {
   readonly connections: ServerConnections;

@@ -1,13 +1,13 @@
 import type { Duplex } from 'node:stream';
-import { HeaderFlag } from './constants';
+import { HeaderFlag } from '../constants';
 import {
   TacacsConnectionError,
   TacacsProtocolError,
   TacacsTimeoutError,
   type TacacsServerFailure,
-} from './errors';
-import type { RawPacket } from './packet';
-import { PacketParser } from './parser';
+} from '../errors';
+import type { RawPacket } from '../packet';
+import { PacketParser } from '../parser';
 import { connectionError } from './transport';
 
 /** Session ids remembered after their session gave up, so that a late reply is dropped quietly. */

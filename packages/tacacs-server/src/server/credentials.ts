@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { verifyPassword, type UserRecord } from '@sessiond/passwords';
-import { CHAP_ID_LENGTH, CHAP_RESPONSE_LENGTH } from '../constants';
+import { CHAP_ID_LENGTH, CHAP_RESPONSE_LENGTH } from '@sessiond/tacacs-plus';
 
 const sha256 = (value: string | Buffer): Buffer => createHash('sha256').update(value).digest();
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { PasswordsError } from '@sessiond/passwords';
-import { TacacsError } from '../errors';
+import { TacacsError } from '@sessiond/tacacs-plus';
 import { parseServerArgs, USAGE } from './parse-args';
 import { startServerFromCli } from './run-server';
 

@@ -1,7 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { loadUsersFile, parseUsers, type UsersDatabase } from '@sessiond/passwords';
-import { DEFAULT_MAX_BODY_LENGTH } from '../constants';
-import { TacacsConfigError } from '../errors';
+import { DEFAULT_MAX_BODY_LENGTH, TacacsConfigError } from '@sessiond/tacacs-plus';
 import { AccountingLog, type AccountingRecord } from './accounting-log';
 import type { TacacsFault } from './faults';
 import type { RequestKind, RequestLogEntry } from './handler-types';

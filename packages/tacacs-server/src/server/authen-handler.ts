@@ -1,14 +1,14 @@
 import {
   AuthenAction,
+  type AuthenContinue,
   AuthenContinueFlag,
   AuthenReplyFlag,
+  type AuthenStart,
   AuthenStatus,
   AuthenType,
+  encodeAuthenReply,
   Version,
-} from '../constants';
-import { encodeAuthenReply } from '../bodies/authen-reply';
-import type { AuthenContinue } from '../bodies/authen-continue';
-import type { AuthenStart } from '../bodies/authen-start';
+} from '@sessiond/tacacs-plus';
 import { checkChap, checkPassword } from './credentials';
 import type { HandlerContext, HandlerReply } from './handler-types';
 

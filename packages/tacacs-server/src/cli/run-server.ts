@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { TacacsConfigError } from '../errors';
+import { TacacsConfigError } from '@sessiond/tacacs-plus';
 import type { RequestLogEntry } from '../server/handler-types';
 import { TacacsServer } from '../server/tacacs-server';
 import type { ServerCliOptions } from './parse-args';

@@ -1,6 +1,4 @@
-import { AuthorStatus, Version } from '../constants';
-import { encodeAuthorResponse } from '../bodies/author-response';
-import type { AuthorRequest } from '../bodies/author-request';
+import { type AuthorRequest, AuthorStatus, encodeAuthorResponse, Version } from '@sessiond/tacacs-plus';
 import type { HandlerContext, HandlerReply } from './handler-types';
 
 /**

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { TacacsConnectionError, TacacsTimeoutError, type ConnectionFailure } from './errors';
+import { TacacsConnectionError, TacacsTimeoutError, type ConnectionFailure } from '../errors';
 
 /** Where and how long to try. */
 export interface TransportTarget {

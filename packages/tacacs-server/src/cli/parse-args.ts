@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { TacacsConfigError } from '../errors';
+import { TacacsConfigError } from '@sessiond/tacacs-plus';
 
 export interface ServerCliOptions {
   readonly usersFile: string;

@@ -1,6 +1,4 @@
-import { AcctFlag, AcctStatus, Version } from '../constants';
-import { encodeAcctReply } from '../bodies/acct-reply';
-import type { AcctRequest } from '../bodies/acct-request';
+import { AcctFlag, type AcctRequest, AcctStatus, encodeAcctReply, Version } from '@sessiond/tacacs-plus';
 import { argsToObject, type AccountingRecord } from './accounting-log';
 import type { HandlerContext, HandlerReply } from './handler-types';
 

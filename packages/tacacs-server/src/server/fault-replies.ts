@@ -1,7 +1,12 @@
-import { AcctStatus, AuthenStatus, AuthorStatus, PacketType } from '../constants';
-import { encodeAcctReply } from '../bodies/acct-reply';
-import { encodeAuthenReply } from '../bodies/authen-reply';
-import { encodeAuthorResponse } from '../bodies/author-response';
+import {
+  AcctStatus,
+  AuthenStatus,
+  AuthorStatus,
+  encodeAcctReply,
+  encodeAuthenReply,
+  encodeAuthorResponse,
+  PacketType,
+} from '@sessiond/tacacs-plus';
 import type { TacacsFault } from './faults';
 
 /** The ERROR reply body of a packet type (RFC 8907 §5.2, §6.2, §7.2). */

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@sessiond/test-utils';
-import { TacacsClient, TacacsConfigError } from '../src';
+import { TacacsClient, TacacsConfigError } from '@sessiond/tacacs-plus';
 import { parseServerArgs } from '../src/cli/parse-args';
 import { startServerFromCli } from '../src/cli/run-server';
 import { KEY, USERS } from './helpers/fixtures';

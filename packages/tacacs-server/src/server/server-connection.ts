@@ -1,16 +1,24 @@
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuthenContinueFlag, AuthenStatus, HeaderFlag, PacketType } from '../constants';
-import { decodeAcctRequest } from '../bodies/acct-request';
-import { decodeAuthenContinue } from '../bodies/authen-continue';
-import { encodeAuthenReply } from '../bodies/authen-reply';
-import { decodeAuthenStart } from '../bodies/authen-start';
-import { decodeAuthorRequest } from '../bodies/author-request';
-import { TacacsError, TacacsKeyMismatchError } from '../errors';
-import type { PacketHeader } from '../header';
-import { decodePacketBody, isUnencrypted, type RawPacket } from '../packet';
-import { PacketParser } from '../parser';
-import { serializePacket } from '../serializer';
+import {
+  AuthenContinueFlag,
+  AuthenStatus,
+  decodeAcctRequest,
+  decodeAuthenContinue,
+  decodeAuthenStart,
+  decodeAuthorRequest,
+  decodePacketBody,
+  encodeAuthenReply,
+  HeaderFlag,
+  isUnencrypted,
+  type PacketHeader,
+  PacketParser,
+  PacketType,
+  type RawPacket,
+  serializePacket,
+  TacacsError,
+  TacacsKeyMismatchError,
+} from '@sessiond/tacacs-plus';
 import { handleAccounting } from './acct-handler';
 import { AuthenSession } from './authen-handler';
 import { handleAuthorization } from './author-handler';
