@@ -66,8 +66,12 @@ export class TacacsKeyMismatchError extends TacacsError {
   }
 }
 
-/** Which wait ran out: the TCP connect, a reply, or the caller's overall deadline (AbortSignal). */
-export type TimeoutPhase = 'connect' | 'read' | 'deadline';
+/**
+ * Which wait ran out: the TCP connect, a reply, the caller's overall deadline (AbortSignal), or the wait
+ * for a single-connect connection of the pool (`queue`: the client is busier than its pool, not the
+ * server dead).
+ */
+export type TimeoutPhase = 'connect' | 'read' | 'deadline' | 'queue';
 
 export class TacacsTimeoutError extends TacacsError {
   readonly code = 'TACACS_TIMEOUT';
@@ -84,7 +88,8 @@ export class TacacsTimeoutError extends TacacsError {
   }
 }
 
-export type ConnectionFailure = 'refused' | 'reset' | 'closed' | 'unreachable';
+/** `busy`: the client's queue of sessions waiting for a single-connect connection is full. */
+export type ConnectionFailure = 'refused' | 'reset' | 'closed' | 'unreachable' | 'busy';
 
 /** The TCP connection could not be made or broke before the reply arrived. */
 export class TacacsConnectionError extends TacacsError {
@@ -92,6 +97,30 @@ export class TacacsConnectionError extends TacacsError {
 
   constructor(
     readonly reason: ConnectionFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Why a TLS connection (RFC 9887) could not be used: `verify` — the server certificate did not verify
+ * (unknown CA, wrong name, expired…); `handshake` — the handshake failed otherwise (an alert, the server
+ * refused our client certificate…); `protocol-version` — the peer does not speak TLS 1.3.
+ */
+export type TlsFailure = 'verify' | 'handshake' | 'protocol-version';
+
+/**
+ * The TLS handshake failed. Like a key mismatch this is a misconfiguration, not a dead server: the
+ * client moves on to the next server and does not hold this one down. The message carries the
+ * OpenSSL / Node code (`UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `ERR_TLS_CERT_ALTNAME_INVALID`…).
+ */
+export class TacacsTlsError extends TacacsError {
+  readonly code = 'TACACS_TLS';
+
+  constructor(
+    readonly reason: TlsFailure,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -122,6 +151,7 @@ export type TacacsServerFailure =
   | TacacsTimeoutError
   | TacacsConnectionError
   | TacacsKeyMismatchError
+  | TacacsTlsError
   | TacacsProtocolError
   | TacacsServerError
   | TacacsClientClosedError;
@@ -138,9 +168,10 @@ export interface TacacsFailureCause {
  * - `timeout`: the deadline fired, or every attempt timed out;
  * - `unreachable`: only connection failures (refused, reset, closed), possibly mixed with timeouts;
  * - `key-mismatch`: every server tried failed on key mismatch;
+ * - `tls`: every server tried failed its TLS handshake (certificate not verified, TLS 1.3 refused…);
  * - `error`: anything else (ERROR status, protocol errors, mixes).
  */
-export type UnavailableReason = 'timeout' | 'unreachable' | 'error' | 'key-mismatch';
+export type UnavailableReason = 'timeout' | 'unreachable' | 'error' | 'key-mismatch' | 'tls';
 
 /** No server gave a PASS or FAIL. */
 export class TacacsUnavailableError extends TacacsError {

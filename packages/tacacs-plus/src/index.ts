@@ -77,12 +77,14 @@ export {
   TacacsProtocolError,
   TacacsServerError,
   TacacsTimeoutError,
+  TacacsTlsError,
   TacacsUnavailableError,
   type ConnectionFailure,
   type ProtocolErrorReason,
   type TacacsFailureCause,
   type TacacsServerFailure,
   type TimeoutPhase,
+  type TlsFailure,
   type UnavailableReason,
 } from './errors';
 
@@ -91,8 +93,11 @@ export {
   TacacsClient,
   type AccountingRequest,
   type AuthenticateRequest,
+  type AuthorizeCommandRequest,
   type AuthorizeRequest,
+  type CommandAccountingRequest,
 } from './client/tacacs-client';
+export { COMMAND_LIMITS, CR_TOKEN, parseCommand, type ParsedCommand } from './client/command';
 export {
   DEFAULTS as CLIENT_DEFAULTS,
   type TacacsClientOptions,
@@ -113,3 +118,11 @@ export type { AuthenTypeName } from './client/authenticate-flow';
 export type { AcctFlagName } from './client/accounting-flow';
 export { privLevelOf } from './client/authorize-flow';
 export { tcpTransport, type TacacsTransport, type TransportTarget } from './client/transport';
+export {
+  MIN_PSK_LENGTH,
+  TLS_DEFAULT_PORT,
+  tlsTransport,
+  type TlsPsk,
+  type TlsTransportOptions,
+} from './client/tls-transport';
+export { tlsTransportFromFiles, type TlsTransportFiles } from './client/tls-files';

@@ -6,6 +6,7 @@ export {
   type TacacsServerStats as TacacsServerCounters,
 } from './server/tacacs-server';
 export type { TacacsFault, TacacsFaultType } from './server/faults';
+export { tlsServerOptions, type TacacsServerTlsOptions } from './server/tls-listener';
 export type { RequestKind, RequestLogEntry } from './server/handler-types';
 export type { AccountingRecord } from './server/accounting-log';
 

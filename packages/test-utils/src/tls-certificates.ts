@@ -18,6 +18,9 @@ export interface TestCertificates {
   /** A client certificate and key signed by the same CA (for `tls-auth-clients yes`). */
   readonly clientCertFile: string;
   readonly clientKeyFile: string;
+  /** A server certificate (same CA) naming only DNS `tacacs.test`: reached by IP, only a servername override verifies. */
+  readonly namedServerCertFile: string;
+  readonly namedServerKeyFile: string;
   /** A CA that signed nothing here: trusting it instead of caFile must fail the handshake. */
   readonly otherCaFile: string;
   /** The files' contents, for a test's own connections. */
@@ -89,6 +92,7 @@ export async function createTestCertificates(): Promise<TestCertificates> {
       'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n',
     );
     await leaf('client', '/CN=sessiond', 'extendedKeyUsage=clientAuth\n');
+    await leaf('named', '/CN=tacacs.test', 'subjectAltName=DNS:tacacs.test\nextendedKeyUsage=serverAuth\n');
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -100,6 +104,8 @@ export async function createTestCertificates(): Promise<TestCertificates> {
     serverKeyFile: path('server.key'),
     clientCertFile: path('client.crt'),
     clientKeyFile: path('client.key'),
+    namedServerCertFile: path('named.crt'),
+    namedServerKeyFile: path('named.key'),
     otherCaFile: path('other-ca.crt'),
     read: (file) => readFileSync(file),
     destroy: () => rmSync(dir, { recursive: true, force: true }),

@@ -15,6 +15,9 @@ export interface AcctSpec {
   readonly startTime?: Date | undefined;
   readonly stopTime?: Date | undefined;
   readonly elapsedSeconds?: number | undefined;
+  /** More accounting arguments (RFC 8907 §8.3: timezone, bytes_in, …), sent before `service=shell`. */
+  readonly acctArgs?: readonly string[] | undefined;
+  /** Arguments after `service=shell` (priv-lvl, cmd, …). */
   readonly args: readonly string[];
   readonly privLvl: number;
   readonly authenType: number;
@@ -28,14 +31,17 @@ const FLAG = { start: AcctFlag.START, stop: AcctFlag.STOP, watchdog: AcctFlag.WA
 
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
-/** RFC 8907 §8.3 accounting arguments: task_id, start_time / stop_time (epoch seconds), elapsed_time. */
+/**
+ * RFC 8907 §8.3 accounting arguments (task_id, start_time / stop_time in epoch seconds, elapsed_time,
+ * then any others), which must precede the authorization ones (`service=shell`, then `args`).
+ */
 export function accountingArgs(spec: AcctSpec): string[] {
   const args = [`task_id=${spec.taskId}`];
   if (spec.startTime !== undefined) args.push(`start_time=${epochSeconds(spec.startTime)}`);
   if (spec.stopTime !== undefined) args.push(`stop_time=${epochSeconds(spec.stopTime)}`);
   if (spec.elapsedSeconds !== undefined)
     args.push(`elapsed_time=${Math.max(0, Math.round(spec.elapsedSeconds))}`);
-  args.push('service=shell', ...spec.args);
+  args.push(...(spec.acctArgs ?? []), 'service=shell', ...spec.args);
   return args;
 }
 

@@ -1,14 +1,15 @@
 import { AuthenMethod, AuthenService, AuthorStatus, PrivLevel, Version } from '../constants';
 import { decodeAuthorResponse } from '../bodies/author-response';
 import { encodeAuthorRequest } from '../bodies/author-request';
-import { TacacsProtocolError, TacacsServerError } from '../errors';
+import { TacacsConfigError, TacacsProtocolError, TacacsServerError } from '../errors';
+import { ShellArg } from './command';
 import type { SessionChannel } from './session';
 
 export interface AuthorSpec {
   readonly username: string;
   readonly port: string;
   readonly remAddr: string;
-  /** Extra arguments after `service=shell` and `cmd=`. */
+  /** The arguments exactly as sent (see authorArgs and commandAuthorArgs). */
   readonly args: readonly string[];
   readonly privLvl: number;
   readonly authenType: number;
@@ -26,9 +27,26 @@ export type AuthorOutcome =
     }
   | { readonly status: 'fail'; readonly serverMsg: string; readonly reason: 'fail' | 'follow' };
 
-/** `service=shell` and `cmd=` both: some servers answer ERROR to `service=shell` alone (tacacs.md). */
+/** The attribute of a `name=value` / `name*value` argument (the whole string when it has neither). */
+export function argName(arg: string): string {
+  const at = arg.search(/[=*]/);
+  return at < 0 ? arg : arg.slice(0, at);
+}
+
+/**
+ * The arguments of `authorize({ args })`, the caller's in the caller's order (RFC 8907 §8.2: `cmd*`
+ * and `cmd-arg*` as the NAS sends them). `service=shell` comes first unless the caller names a
+ * service; `cmd=` is added only when the caller sends no `cmd`: without args this is the login
+ * (priv-lvl) authorization `service=shell cmd=`, since some servers answer ERROR to `service=shell`
+ * alone (tacacs.md). `cmd-arg` without `cmd` is refused (§8.2: `cmd` is required with `service=shell`).
+ */
 export function authorArgs(extra: readonly string[]): string[] {
-  return ['service=shell', 'cmd=', ...extra];
+  const names = new Set(extra.map(argName));
+  if (names.has('service')) return [...extra];
+  if (names.has('cmd-arg') && !names.has('cmd')) {
+    throw new TacacsConfigError('args with cmd-arg must also carry cmd (RFC 8907 §8.2)');
+  }
+  return names.has('cmd') ? [ShellArg.SERVICE, ...extra] : [ShellArg.SERVICE, ShellArg.CMD, ...extra];
 }
 
 export function buildAuthorRequest(spec: AuthorSpec): Buffer {
@@ -40,7 +58,7 @@ export function buildAuthorRequest(spec: AuthorSpec): Buffer {
     user: spec.username,
     port: spec.port,
     remAddr: spec.remAddr,
-    args: authorArgs(spec.args),
+    args: spec.args,
   });
 }
 
@@ -69,7 +87,7 @@ export async function runAuthorization(channel: SessionChannel, spec: AuthorSpec
         status: 'pass',
         serverMsg: reply.serverMsg,
         privLvl: privLevelOf(reply.args),
-        args: replaced ? [...reply.args] : [...authorArgs(spec.args), ...reply.args],
+        args: replaced ? [...reply.args] : [...spec.args, ...reply.args],
         replaced,
       };
     }

@@ -8,53 +8,63 @@ import {
 } from '../errors';
 import type { RawPacket } from '../packet';
 import { PacketParser } from '../parser';
+import { onAbort } from './abort-watch';
 import { connectionError } from './transport';
 
-/** Session ids remembered after their session gave up, so that a late reply is dropped quietly. */
-const MAX_ABANDONED = 1024;
-
+/** `pending`: asked with the first packet, no reply yet; `yes` / `no`: the first reply settled it. */
 export type SingleConnectState = 'pending' | 'yes' | 'no';
 
-interface Waiter {
-  resolve(packet: RawPacket): void;
-  reject(error: TacacsServerFailure): void;
+/** How a connection ended, for the pool's verdict on the server (single-connect-verdict.ts). */
+export interface ConnectionEnd {
+  /** The server (or the network) ended it; false when the client closed it. */
+  readonly byServer: boolean;
+  /** A session was in progress (sent, without its final reply). */
+  readonly midSession: boolean;
+  readonly sessionsCompleted: number;
+  /** How long it had been idle when it ended (undefined mid-session or before any session). */
+  readonly idleForMs: number | undefined;
 }
 
 export interface ConnectionOptions {
   readonly maxBodyLength: number;
-  /** Idle close of a single-connect connection with no session, in ms. */
+  /** Idle close of a kept single-connect connection, in ms. */
   readonly idleTimeoutMs: number;
-  readonly onClose?: (connection: TacacsConnection) => void;
+  /** Ask for single-connect with the first packet (RFC 8907 §4.3). */
+  readonly askSingleConnect: boolean;
+  readonly onNegotiated?: (state: 'yes' | 'no') => void;
+  readonly onClose?: (connection: TacacsConnection, end: ConnectionEnd) => void;
+}
+
+interface Waiter {
+  readonly sessionId: number;
+  resolve(packet: RawPacket): void;
+  reject(error: TacacsServerFailure): void;
 }
 
 /**
- * One client connection (the I/O layer): writes packets, parses replies, hands each reply to the session
- * waiting for it (sessions are multiplexed by session_id once single-connect is negotiated, RFC 8907
- * §4.3), and fails every waiting session when the stream breaks or the peer sends garbage.
+ * One client connection (the I/O layer). It carries ONE session at a time: servers in the field (tac_plus
+ * with -S, many NAS-side implementations) cannot interleave sessions, so the pool serializes them
+ * (server-connections.ts). Once single-connect is negotiated every packet carries the flag, because
+ * such servers keep a connection after a session only if its last packet asked for it (issue 13).
  */
 export class TacacsConnection {
   private readonly parser: PacketParser;
-  private readonly waiters = new Map<number, Waiter>();
-  private readonly sessions = new Set<number>();
-  private readonly replied = new Set<number>();
-  // Replies that arrive after a session gave up (timeout, deadline) are dropped, not treated as garbage.
-  private readonly abandoned = new Set<number>();
+  private waiter: Waiter | undefined;
+  private current: number | undefined;
+  private completed = 0;
+  private idleSince: number | undefined;
   private failure: TacacsServerFailure | undefined;
+  private closedByClient = false;
   private socketError: unknown;
   private idleTimer: NodeJS.Timeout | undefined;
-  private state: SingleConnectState = 'pending';
-  private settleNegotiation!: () => void;
-  /** Resolves once the first reply told whether the server keeps the connection, or when it closes. */
-  readonly negotiated: Promise<void>;
-  /** No new sessions (a read timed out on it): closed once its sessions end. */
-  private retired = false;
+  private state: SingleConnectState;
 
   constructor(
     private readonly stream: Duplex,
     private readonly options: ConnectionOptions,
   ) {
+    this.state = options.askSingleConnect ? 'pending' : 'no';
     this.parser = new PacketParser({ maxBodyLength: options.maxBodyLength });
-    this.negotiated = new Promise((resolve) => (this.settleNegotiation = resolve));
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('error', (error) => (this.socketError = error));
     stream.on('close', () => this.onClosed());
@@ -64,46 +74,50 @@ export class TacacsConnection {
     return this.state;
   }
 
-  /** Open, not retired: may take new sessions. */
+  /** Header flags for every packet sent now: SINGLE_CONNECT while asking and once agreed. */
+  get headerFlags(): number {
+    return this.state === 'no' ? 0 : HeaderFlag.SINGLE_CONNECT;
+  }
+
   get usable(): boolean {
-    return this.failure === undefined && !this.retired;
+    return this.failure === undefined;
   }
 
-  get activeSessions(): number {
-    return this.sessions.size;
+  get sessionsCompleted(): number {
+    return this.completed;
   }
 
-  hasSession(sessionId: number): boolean {
-    return this.sessions.has(sessionId) || this.abandoned.has(sessionId);
-  }
-
-  /** True when the session got at least one reply on this connection (so it cannot be silently re-run). */
-  hasReplied(sessionId: number): boolean {
-    return this.replied.has(sessionId);
-  }
-
-  openSession(sessionId: number): void {
+  beginSession(sessionId: number): void {
     if (this.failure !== undefined) throw this.failure;
+    if (this.current !== undefined) throw new Error('a TACACS+ connection carries one session at a time');
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
+    this.idleSince = undefined;
     this.setRef(true);
-    this.sessions.add(sessionId);
+    this.current = sessionId;
   }
 
-  /** Ends a session; `abandon` keeps its id so a late reply is ignored. */
-  endSession(sessionId: number, abandon: boolean): void {
-    this.sessions.delete(sessionId);
-    this.replied.delete(sessionId);
-    this.waiters.delete(sessionId);
-    if (abandon) this.rememberAbandoned(sessionId);
-    if (this.sessions.size > 0) return;
-    if (this.retired || this.state !== 'yes') {
+  /**
+   * Ends the session in progress. `final`: it got its last reply (or sent its last packet), so the
+   * connection may carry the next one if single-connect was agreed. Otherwise the server may still be
+   * busy with it, and a server that cannot multiplex would take the next session's packets for its own:
+   * the connection closes. Returns whether the connection can take another session.
+   */
+  endSession(final: boolean): boolean {
+    this.current = undefined;
+    this.waiter = undefined;
+    if (this.failure !== undefined) return false;
+    if (!final || this.state !== 'yes') {
       this.close();
-      return;
+      return false;
     }
+    this.completed += 1;
+    this.idleSince = performance.now();
+    // An idle connection must not keep a process alive.
     this.setRef(false);
     this.idleTimer = setTimeout(() => this.close(), this.options.idleTimeoutMs);
     this.idleTimer.unref();
+    return true;
   }
 
   send(packet: Buffer): void {
@@ -111,42 +125,44 @@ export class TacacsConnection {
     this.stream.write(packet);
   }
 
-  /** Waits for the next packet of `sessionId`, at most `timeoutMs`, or until `signal` aborts. */
+  /** Waits for the next packet of the session in progress, at most `timeoutMs`, or until `signal` aborts. */
   waitReply(sessionId: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<RawPacket> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (signal?.aborted === true) return Promise.reject(new TacacsTimeoutError('deadline', undefined));
     return new Promise<RawPacket>((resolve, reject) => {
-      const cleanup = (): void => {
+      let unwatch = (): void => undefined;
+      const settle = (): void => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.waiters.delete(sessionId);
-      };
-      const onAbort = (): void => {
-        cleanup();
-        reject(new TacacsTimeoutError('deadline', undefined));
+        unwatch();
+        this.waiter = undefined;
       };
       const timer = setTimeout(() => {
-        cleanup();
-        // A server that stops answering on a shared connection may have lost it: stop using it.
-        this.retired = true;
+        settle();
         reject(new TacacsTimeoutError('read', timeoutMs));
       }, timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.set(sessionId, {
+      if (signal !== undefined) {
+        unwatch = onAbort(signal, () => {
+          settle();
+          reject(new TacacsTimeoutError('deadline', undefined));
+        });
+      }
+      this.waiter = {
+        sessionId,
         resolve: (packet) => {
-          cleanup();
+          settle();
           resolve(packet);
         },
         reject: (error) => {
-          cleanup();
+          settle();
           reject(error);
         },
-      });
+      };
     });
   }
 
-  /** Closes the stream; waiting sessions fail with a `closed` connection error. */
+  /** Closes the stream; a waiting session fails with a `closed` connection error. */
   close(): void {
+    this.closedByClient = true;
     this.fail(new TacacsConnectionError('closed', 'connection closed by the client'));
   }
 
@@ -165,22 +181,19 @@ export class TacacsConnection {
   private dispatch(packet: RawPacket): void {
     const { sessionId, flags } = packet.header;
     if (this.state === 'pending') {
-      // RFC 8907 §4.3: only the first reply on a connection negotiates single-connect mode.
+      // RFC 8907 §4.3: the first reply on a connection settles single-connect mode.
       this.state = (flags & HeaderFlag.SINGLE_CONNECT) !== 0 ? 'yes' : 'no';
-      this.settleNegotiation();
+      this.options.onNegotiated?.(this.state);
     }
-    const waiter = this.waiters.get(sessionId);
-    if (waiter !== undefined) {
-      this.replied.add(sessionId);
+    const waiter = this.waiter;
+    if (waiter !== undefined && waiter.sessionId === sessionId) {
       waiter.resolve(packet);
       return;
     }
-    if (this.abandoned.has(sessionId)) return;
+    const ours = sessionId === this.current;
     throw new TacacsProtocolError(
-      this.sessions.has(sessionId) ? 'bad-sequence' : 'bad-session',
-      this.sessions.has(sessionId)
-        ? 'unexpected extra packet in a session'
-        : 'reply for an unknown session_id',
+      ours ? 'bad-sequence' : 'bad-session',
+      ours ? 'unexpected extra packet in a session' : 'reply for an unknown session_id',
     );
   }
 
@@ -197,24 +210,22 @@ export class TacacsConnection {
     if (this.failure !== undefined) return;
     this.failure = error;
     clearTimeout(this.idleTimer);
-    this.settleNegotiation();
-    for (const waiter of [...this.waiters.values()]) waiter.reject(error);
-    this.waiters.clear();
+    const end: ConnectionEnd = {
+      byServer: !this.closedByClient,
+      midSession: this.current !== undefined,
+      sessionsCompleted: this.completed,
+      idleForMs:
+        this.current === undefined && this.idleSince !== undefined
+          ? performance.now() - this.idleSince
+          : undefined,
+    };
+    this.waiter?.reject(error);
+    this.waiter = undefined;
     this.stream.destroy();
-    this.options.onClose?.(this);
-  }
-
-  private rememberAbandoned(sessionId: number): void {
-    this.abandoned.add(sessionId);
-    // Bounded: a long-lived shared connection must not grow without limit; the oldest go first.
-    if (this.abandoned.size > MAX_ABANDONED) {
-      const oldest = this.abandoned.values().next();
-      if (oldest.done !== true) this.abandoned.delete(oldest.value);
-    }
+    this.options.onClose?.(this, end);
   }
 
   private setRef(active: boolean): void {
-    // An idle shared connection must not keep a process alive.
     const socket = this.stream as Duplex & { ref?: () => void; unref?: () => void };
     if (active) socket.ref?.();
     else socket.unref?.();

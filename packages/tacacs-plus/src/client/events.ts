@@ -1,5 +1,6 @@
 import type { TacacsServerFailure } from '../errors';
 import type { DownReason } from './hold-down';
+import type { SingleConnectUnsupportedReason } from './single-connect-verdict';
 
 export type TacacsOperation = 'authenticate' | 'authorize' | 'accounting';
 
@@ -62,4 +63,14 @@ export type TacacsClientEvent =
       readonly retryAt: number | undefined;
     }
   | { readonly type: 'weak-key'; readonly server: string; readonly keyLength: number }
-  | { readonly type: 'connection-opened'; readonly server: string };
+  | { readonly type: 'connection-opened'; readonly server: string }
+  | {
+      /**
+       * Single-connect was asked for but the server declined it (`declined`, RFC 8907 §4.3) or agreed
+       * and then closed the connection after each session (`closes-after-session`): from now on it gets
+       * one connection per session. Emitted once per server for the client's lifetime.
+       */
+      readonly type: 'single-connect-unsupported';
+      readonly server: string;
+      readonly reason: SingleConnectUnsupportedReason;
+    };

@@ -5,6 +5,7 @@ import {
   TacacsProtocolError,
   TacacsServerError,
   TacacsTimeoutError,
+  TacacsTlsError,
   TacacsUnavailableError,
   type TacacsFailureCause,
   type TacacsServerFailure,
@@ -41,6 +42,7 @@ export function isServerFailure(error: unknown): error is TacacsServerFailure {
     error instanceof TacacsTimeoutError ||
     error instanceof TacacsConnectionError ||
     error instanceof TacacsKeyMismatchError ||
+    error instanceof TacacsTlsError ||
     error instanceof TacacsProtocolError ||
     error instanceof TacacsServerError ||
     error instanceof TacacsClientClosedError
@@ -49,7 +51,7 @@ export function isServerFailure(error: unknown): error is TacacsServerFailure {
 
 /** Refused, unreachable or timed out: the server looks dead, so retry it, then hold it down. */
 function looksDead(error: TacacsServerFailure): boolean {
-  if (error instanceof TacacsTimeoutError) return error.phase !== 'deadline';
+  if (error instanceof TacacsTimeoutError) return error.phase === 'connect' || error.phase === 'read';
   return (
     error instanceof TacacsConnectionError && (error.reason === 'refused' || error.reason === 'unreachable')
   );
@@ -62,6 +64,8 @@ export function unavailableReason(
   const errors = causes.map((c) => c.error);
   if (deadline || errors.length === 0) return 'timeout';
   if (errors.every((e) => e instanceof TacacsKeyMismatchError)) return 'key-mismatch';
+  // RFC 9887: a certificate that does not verify is a configuration problem, like a key mismatch.
+  if (errors.every((e) => e instanceof TacacsTlsError)) return 'tls';
   if (errors.every((e) => e instanceof TacacsTimeoutError)) return 'timeout';
   if (errors.every((e) => e instanceof TacacsTimeoutError || e instanceof TacacsConnectionError))
     return 'unreachable';
@@ -153,6 +157,7 @@ export async function runWithFailover<T extends { readonly status: 'pass' | 'fai
             stop = true;
             break;
           }
+          if (isBackpressure(error)) break; // the client's own pool is full: next server, no verdict
           if (!looksDead(error)) {
             // It answered, if only with ERROR or bytes we cannot read: reachable, so not held down.
             verdict = true;
@@ -191,6 +196,14 @@ export async function runWithFailover<T extends { readonly status: 'pass' | 'fai
     skipped: skippedLabels,
     retryAt: retryAt(slots),
   };
+}
+
+/** The session never reached this server: its single-connect queue was full or too slow. */
+function isBackpressure(error: TacacsServerFailure): boolean {
+  return (
+    (error instanceof TacacsTimeoutError && error.phase === 'queue') ||
+    (error instanceof TacacsConnectionError && error.reason === 'busy')
+  );
 }
 
 function markAnswered(slot: ServerSlot, settings: FailoverSettings): void {

@@ -3,7 +3,7 @@ import { AuthenType, PrivLevel } from '../constants';
 import { TacacsConfigError } from '../errors';
 import { buildAcctRequest, type AcctFlagName, type AcctSpec } from './accounting-flow';
 import { buildAuthenStart, type AuthenSpec, type AuthenTypeName } from './authenticate-flow';
-import { buildAuthorRequest, type AuthorSpec } from './authorize-flow';
+import { authorArgs, buildAuthorRequest, type AuthorSpec } from './authorize-flow';
 
 export interface AuthenticateRequest {
   readonly username: string;
@@ -24,7 +24,10 @@ export interface AuthorizeRequest {
   readonly username: string;
   readonly remAddr?: string;
   readonly port?: string;
-  /** Extra arguments after `service=shell` and `cmd=`. */
+  /**
+   * Arguments in your order, after `service=shell` (unless you send a `service`) and after `cmd=`
+   * (unless you send a `cmd`). For commands prefer `authorizeCommand`.
+   */
   readonly args?: readonly string[];
   /** How the user authenticated (authen_type field, default 'pap'). */
   readonly authenType?: AuthenTypeName;
@@ -49,13 +52,13 @@ export interface AccountingRequest {
 
 const AUTHEN_TYPE_CODE = { pap: AuthenType.PAP, ascii: AuthenType.ASCII, chap: AuthenType.CHAP } as const;
 
-function requireUsername(username: unknown): void {
+export function requireUsername(username: unknown): void {
   if (typeof username !== 'string' || username === '') {
     throw new TacacsConfigError('username must be a non-empty string');
   }
 }
 
-function authenTypeCode(type: AuthenTypeName | undefined): number {
+export function authenTypeCode(type: AuthenTypeName | undefined): number {
   const code = AUTHEN_TYPE_CODE[type ?? 'pap'] as number | undefined;
   if (code === undefined) throw new TacacsConfigError(`unknown authentication type ${String(type)}`);
   return code;
@@ -83,11 +86,14 @@ export function authenSpec(request: AuthenticateRequest): AuthenSpec {
 
 export function authorSpec(request: AuthorizeRequest): AuthorSpec {
   requireUsername(request.username);
+  if (request.args !== undefined && !Array.isArray(request.args)) {
+    throw new TacacsConfigError('args must be an array of strings');
+  }
   const spec: AuthorSpec = {
     username: request.username,
     port: request.port ?? '',
     remAddr: request.remAddr ?? '',
-    args: request.args ?? [],
+    args: authorArgs(request.args ?? []),
     privLvl: request.privLvl ?? PrivLevel.USER,
     authenType: authenTypeCode(request.authenType),
   };

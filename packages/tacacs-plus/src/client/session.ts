@@ -19,8 +19,6 @@ export interface SessionParams {
   readonly key: Buffer;
   /** False when the transport protects bodies itself (RFC 9887 TLS) or the key is empty and allowed. */
   readonly obfuscate: boolean;
-  /** Extra header flags for the first packet (single-connect negotiation). */
-  readonly firstFlags: number;
   readonly readTimeoutMs: number;
   readonly signal: AbortSignal | undefined;
 }
@@ -44,9 +42,12 @@ export class ClientSession implements SessionChannel {
     }
     if (isUnencrypted(header) === this.params.obfuscate) {
       // RFC 8907 §4.5: an unobfuscated reply to an obfuscated request (or the reverse) is refused.
+      // RFC 9887 §4: over TLS a reply without the UNENCRYPTED flag MUST end the session.
       throw new TacacsProtocolError(
         'unencrypted-refused',
-        'reply obfuscation flag does not match the request',
+        this.params.obfuscate
+          ? 'reply obfuscation flag does not match the request'
+          : 'reply without TAC_PLUS_UNENCRYPTED_FLAG where obfuscation is off (over TLS, RFC 9887 §4): session ended',
       );
     }
     this.seqNo = header.seqNo;
@@ -63,8 +64,8 @@ export class ClientSession implements SessionChannel {
       // §4.1: seq_no must not wrap; a session this long is abandoned.
       throw new TacacsProtocolError('bad-sequence', 'session exceeded 255 packets');
     }
-    const flags =
-      (this.params.obfuscate ? 0 : HeaderFlag.UNENCRYPTED) | (seqNo === 1 ? this.params.firstFlags : 0);
+    // Every packet of a single-connect connection carries the flag (connection.ts explains why).
+    const flags = (this.params.obfuscate ? 0 : HeaderFlag.UNENCRYPTED) | this.params.connection.headerFlags;
     this.params.connection.send(
       serializePacket(
         { version, type: this.params.type, seqNo, flags, sessionId: this.params.sessionId },

@@ -24,11 +24,18 @@ import {
   type AuthorizeRequest,
 } from './requests';
 import type { AccountingResult, AuthenticationResult, AuthorizationResult } from './results';
+import {
+  commandAcctSpec,
+  commandAuthorSpec,
+  type AuthorizeCommandRequest,
+  type CommandAccountingRequest,
+} from './command-requests';
 import { ClientSession, type SessionChannel } from './session';
 import { ServerConnections } from './server-connections';
 import { ServerCounters, type TacacsServerStats } from './stats';
 
 export type { AccountingRequest, AuthenticateRequest, AuthorizeRequest } from './requests';
+export type { AuthorizeCommandRequest, CommandAccountingRequest } from './command-requests';
 
 interface Slot extends ServerSlot {
   readonly connections: ServerConnections;
@@ -65,13 +72,17 @@ export class TacacsClient {
     this.settings = resolveClientNumbers(options);
     this.slots = servers.map((config, index) => {
       const resolved = resolveServer(config, index, options.unencrypted === true, transport);
-      if (resolved.obfuscate && config.key.length < WEAK_KEY_LENGTH) {
-        this.emit({ type: 'weak-key', server: resolved.label, keyLength: config.key.length });
+      const keyLength = (config.key ?? '').length;
+      if (resolved.obfuscate && keyLength < WEAK_KEY_LENGTH) {
+        this.emit({ type: 'weak-key', server: resolved.label, keyLength });
       }
       const counters = new ServerCounters(resolved.label);
       const connections = new ServerConnections(resolved, transport, {
         idleTimeoutMs: this.settings.idleTimeoutMs,
         maxBodyLength: this.settings.maxBodyLength,
+        maxConnections: this.settings.maxConnections,
+        maxQueuedSessions: this.settings.maxQueuedSessions,
+        emit: this.emit,
         onConnectionOpened: () => {
           counters.connectionsOpened += 1;
           this.emit({ type: 'connection-opened', server: resolved.label });
@@ -111,6 +122,29 @@ export class TacacsClient {
     return { ...outcome.value, server: outcome.slot.config.label };
   }
 
+  /**
+   * Command authorization (RFC 8907 §8.2): `service=shell`, `cmd=<first word>`, `cmd-arg=<each further
+   * word>`. pass = permitted (PASS_ADD / PASS_REPL), fail = denied.
+   */
+  async authorizeCommand(request: AuthorizeCommandRequest): Promise<AuthorizationResult> {
+    const spec = commandAuthorSpec(request);
+    const outcome = await this.track(
+      this.run('authorize', PacketType.AUTHOR, request.signal, (channel) => runAuthorization(channel, spec)),
+    );
+    if (outcome.status === 'unavailable') return outcome;
+    return { ...outcome.value, server: outcome.slot.config.label };
+  }
+
+  /** Command accounting: one STOP record per command, as Cisco IOS sends (`cmd=<line> <cr>`). */
+  async accountCommand(request: CommandAccountingRequest): Promise<AccountingResult> {
+    const spec = commandAcctSpec(request);
+    const outcome = await this.track(
+      this.run('accounting', PacketType.ACCT, request.signal, (channel) => runAccounting(channel, spec)),
+    );
+    if (outcome.status === 'unavailable') return outcome;
+    return { ...outcome.value, server: outcome.slot.config.label };
+  }
+
   /** Per-server counters, in configuration order. */
   stats(): TacacsServerStats[] {
     return this.slots.map((slot) => slot.counters.snapshot(slot.holdDown.heldDownUntil));
@@ -137,7 +171,7 @@ export class TacacsClient {
       emit: this.emit,
     };
     return runWithFailover(operation, this.slots, settings, signal, (slot) =>
-      (slot as Slot).connections.run(signal, ({ connection, sessionId, firstFlags }) =>
+      (slot as Slot).connections.run(signal, ({ connection, sessionId }) =>
         flow(
           new ClientSession({
             connection,
@@ -145,7 +179,6 @@ export class TacacsClient {
             type,
             key: slot.config.key,
             obfuscate: slot.config.obfuscate,
-            firstFlags,
             readTimeoutMs: slot.config.readTimeoutMs,
             signal,
           }),

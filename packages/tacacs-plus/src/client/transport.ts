@@ -1,6 +1,13 @@
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { TacacsConnectionError, TacacsTimeoutError, type ConnectionFailure } from '../errors';
+import {
+  TacacsConnectionError,
+  TacacsTimeoutError,
+  type ConnectionFailure,
+  type TacacsTlsError,
+} from '../errors';
+import { DEFAULT_PORT } from '../constants';
+import { tlsError } from './tls-errors';
 
 /** Where and how long to try. */
 export interface TransportTarget {
@@ -14,14 +21,16 @@ export interface TransportTarget {
 }
 
 /**
- * How bytes reach a server. TCP with MD5 obfuscation (RFC 8907) is the only one implemented; RFC 9887
- * (TLS 1.3 on port 300) plugs in as another transport whose `obfuscates` is false: packets then carry
- * the UNENCRYPTED flag and the key is not used, exactly as the codec already supports.
+ * How bytes reach a server: plain TCP with MD5 obfuscation (RFC 8907, `tcpTransport`), or TLS 1.3
+ * (RFC 9887, `tlsTransport` in tls-transport.ts) whose `obfuscates` is false: packets then carry the
+ * UNENCRYPTED flag and the key is not used.
  */
 export interface TacacsTransport {
   readonly name: string;
   /** True: bodies are obfuscated with the shared key; false: the transport protects them (TLS). */
   readonly obfuscates: boolean;
+  /** The port of a server configured without one (49 for TCP, 300 for TLS: RFC 9887 §3.1). */
+  readonly defaultPort?: number;
   /** Resolves with a connected stream, or rejects with TacacsConnectionError / TacacsTimeoutError. */
   connect(target: TransportTarget): Promise<Duplex>;
 }
@@ -36,8 +45,14 @@ function failureOf(error: NodeJS.ErrnoException): ConnectionFailure {
   return FAILURE_BY_ERRNO[error.code ?? ''] ?? 'unreachable';
 }
 
-/** Maps a socket error to the package's error (keeps the original as `cause`). */
-export function connectionError(error: unknown, during: string): TacacsConnectionError {
+/**
+ * Maps a socket error to the package's error (keeps the original as `cause`). TLS errors become
+ * TacacsTlsError: with TLS 1.3 a server that refuses our client certificate says so with an alert
+ * after the client's side of the handshake is done, so they can arrive on an open connection too.
+ */
+export function connectionError(error: unknown, during: string): TacacsConnectionError | TacacsTlsError {
+  const tls = tlsError(error, during);
+  if (tls !== undefined) return tls;
   const errno = error as NodeJS.ErrnoException;
   const reason = failureOf(errno);
   return new TacacsConnectionError(reason, `${during}: ${errno.code ?? errno.message}`, { cause: error });
@@ -47,6 +62,7 @@ export function connectionError(error: unknown, during: string): TacacsConnectio
 export const tcpTransport: TacacsTransport = {
   name: 'tcp',
   obfuscates: true,
+  defaultPort: DEFAULT_PORT,
   connect(target: TransportTarget): Promise<Duplex> {
     return new Promise<Duplex>((resolve, reject) => {
       if (target.signal?.aborted === true) {

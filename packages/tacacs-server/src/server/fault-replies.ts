@@ -59,6 +59,8 @@ export function faultReply(
     case 'close-mid-reply':
     case 'garbage':
     case 'wrong-key':
+    case 'obfuscated-reply':
+    case 'close-after-sessions':
       return undefined;
   }
 }

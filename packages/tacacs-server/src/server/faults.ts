@@ -17,12 +17,22 @@ export type TacacsFault =
   | { readonly type: 'error' }
   /** Obfuscate replies with another key. */
   | { readonly type: 'wrong-key' }
+  /**
+   * Obfuscate replies (with the server's key, or another one when it has none, as over TLS) and send
+   * them without the UNENCRYPTED flag: what RFC 9887 §4 says a TLS client must end the session on.
+   */
+  | { readonly type: 'obfuscated-reply' }
   /** Authentication: RESTART; authorization and accounting: ERROR. */
   | { readonly type: 'restart' }
   /** FOLLOW status, for every packet type. */
   | { readonly type: 'follow' }
   /** Authentication: GETDATA; authorization and accounting: ERROR. */
-  | { readonly type: 'getdata' };
+  | { readonly type: 'getdata' }
+  /**
+   * Each connection is ended by the server right after it finished `sessions` sessions, whatever
+   * single-connect said (1: a server that closes after every session).
+   */
+  | { readonly type: 'close-after-sessions'; readonly sessions: number };
 
 export type TacacsFaultType = TacacsFault['type'];
 

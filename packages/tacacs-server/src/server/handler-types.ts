@@ -1,5 +1,6 @@
 import type { UsersDatabase } from '@sessiond/passwords';
 import type { AccountingLog, AccountingRecord } from './accounting-log';
+import type { CommandRules } from './command-rules';
 
 export type RequestKind = 'authentication' | 'authorization' | 'accounting';
 
@@ -16,6 +17,8 @@ export interface RequestLogEntry {
 
 export interface HandlerContext {
   readonly users: UsersDatabase;
+  /** Per-user command rules (users without an entry may run every command). */
+  readonly commands: ReadonlyMap<string, CommandRules>;
   readonly accountingLog: AccountingLog | undefined;
   readonly onAccounting: (record: AccountingRecord) => void;
 }

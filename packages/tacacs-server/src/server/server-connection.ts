@@ -26,9 +26,23 @@ import { errorBody, faultReply } from './fault-replies';
 import { GARBAGE_REPLY, WRONG_KEY, type TacacsFault } from './faults';
 import type { HandlerContext, HandlerReply, RequestKind, RequestLogEntry } from './handler-types';
 
+/**
+ * How a connection that uses single-connect carries sessions:
+ * - `multiplex`: RFC 8907 §4.3 — the first packet asks, the first reply answers, and then any number
+ *   of sessions interleave on the connection (told apart by session_id);
+ * - `tac-plus`: like facebook's tac_plus started with `-S` — one session at a time; every reply carries
+ *   the flag when its request did; after a session the connection stays open only if the LAST packet
+ *   received carried the flag. A packet of another session while one is in progress closes the
+ *   connection (that server cannot multiplex; it drops the connection on an unexpected session_id).
+ */
+export type SingleConnectMode = 'multiplex' | 'tac-plus';
+
 export interface ServerConnectionDeps {
   readonly key: Buffer;
+  /** TACACS+ over TLS (RFC 9887 §4): no obfuscation; every packet carries the UNENCRYPTED flag. */
+  readonly tls?: boolean;
   readonly singleConnect: boolean;
+  readonly singleConnectMode: SingleConnectMode;
   readonly idleTimeoutMs: number;
   readonly maxBodyLength: number;
   readonly context: HandlerContext;
@@ -59,6 +73,12 @@ export class ServerConnection {
   private mode: 'pending' | 'yes' | 'no' = 'pending';
   private repliedOnce = false;
   private closed = false;
+  /** The server ended the connection (socket.end()): later packets are ignored, nothing more is sent. */
+  private ending = false;
+  /** tac-plus mode: the session in progress, and the flags of the last packet received. */
+  private current: number | undefined;
+  private lastFlags = 0;
+  private sessionsDone = 0;
   private readonly remote: string;
 
   constructor(
@@ -91,6 +111,15 @@ export class ServerConnection {
 
   private async handle(packet: RawPacket): Promise<void> {
     const { header } = packet;
+    if (this.ending) return;
+    if (this.deps.singleConnectMode === 'tac-plus') {
+      if (this.current !== undefined && this.current !== header.sessionId) {
+        this.socket.destroy();
+        return;
+      }
+      this.current = header.sessionId;
+      this.lastFlags = header.flags;
+    }
     if (this.mode === 'pending') {
       // RFC 8907 §4.3: the first packet asks, the first reply answers.
       this.mode = (header.flags & HeaderFlag.SINGLE_CONNECT) !== 0 && this.deps.singleConnect ? 'yes' : 'no';
@@ -130,6 +159,10 @@ export class ServerConnection {
       username: '',
       detail: serverMsg,
     });
+    if (this.deps.tls === true && !isUnencrypted(header)) {
+      // RFC 9887 §4: ERROR (with the UNENCRYPTED flag) and the session ends.
+      return fail('error', 'TAC_PLUS_UNENCRYPTED_FLAG must be set over TLS (RFC 9887)');
+    }
     if (isUnencrypted(header) !== (this.deps.key.length === 0)) {
       return fail('error', 'obfuscation flag does not match the server configuration');
     }
@@ -186,11 +219,23 @@ export class ServerConnection {
   private async send(request: PacketHeader, reply: HandlerReply): Promise<boolean> {
     const fault = this.deps.fault();
     if (fault?.type === 'delay') await sleep(fault.ms);
-    if (this.closed || fault?.type === 'drop') return false;
-    let flags = request.flags & HeaderFlag.UNENCRYPTED;
-    if (!this.repliedOnce && this.mode === 'yes') flags |= HeaderFlag.SINGLE_CONNECT;
+    if (this.closed || this.ending || fault?.type === 'drop') return false;
+    // Over TLS every reply carries the UNENCRYPTED flag (RFC 9887 §4), unless a fault says otherwise.
+    let flags =
+      fault?.type === 'obfuscated-reply'
+        ? 0
+        : this.deps.tls === true
+          ? HeaderFlag.UNENCRYPTED
+          : request.flags & HeaderFlag.UNENCRYPTED;
+    if (this.deps.singleConnectMode === 'tac-plus') {
+      // tac_plus echoes the request's single-connect flag in every reply (when -S allows it).
+      if (this.deps.singleConnect) flags |= request.flags & HeaderFlag.SINGLE_CONNECT;
+    } else if (!this.repliedOnce && this.mode === 'yes') flags |= HeaderFlag.SINGLE_CONNECT;
     this.repliedOnce = true;
-    const key = fault?.type === 'wrong-key' ? WRONG_KEY : this.deps.key;
+    const key =
+      fault?.type === 'wrong-key' || (fault?.type === 'obfuscated-reply' && this.deps.key.length === 0)
+        ? WRONG_KEY
+        : this.deps.key;
     const bytes = serializePacket(
       {
         version: request.version,
@@ -224,7 +269,24 @@ export class ServerConnection {
       result: reply?.result ?? 'abort',
       ...(reply?.detail !== undefined ? { detail: reply.detail } : {}),
     });
+    this.sessionsDone += 1;
+    const fault = this.deps.fault();
+    if (fault?.type === 'close-after-sessions' && this.sessionsDone >= fault.sessions) {
+      this.end();
+      return;
+    }
+    if (this.deps.singleConnectMode === 'tac-plus') {
+      this.current = undefined;
+      // tac_plus keeps reading only if the last packet it received asked for single-connect.
+      if (!this.deps.singleConnect || (this.lastFlags & HeaderFlag.SINGLE_CONNECT) === 0) this.end();
+      return;
+    }
     // Without single-connect the connection carries one session (RFC 8907 §4.3).
-    if (this.mode !== 'yes' && this.sessions.size === 0) this.socket.end();
+    if (this.mode !== 'yes' && this.sessions.size === 0) this.end();
+  }
+
+  private end(): void {
+    this.ending = true;
+    this.socket.end();
   }
 }

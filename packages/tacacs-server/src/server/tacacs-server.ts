@@ -1,15 +1,26 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { loadUsersFile, parseUsers, type UsersDatabase } from '@sessiond/passwords';
+import type { UsersDatabase } from '@sessiond/passwords';
 import { DEFAULT_MAX_BODY_LENGTH, TacacsConfigError } from '@sessiond/tacacs-plus';
 import { AccountingLog, type AccountingRecord } from './accounting-log';
+import type { CommandRules } from './command-rules';
 import type { TacacsFault } from './faults';
 import type { RequestKind, RequestLogEntry } from './handler-types';
-import { ServerConnection } from './server-connection';
+import { ServerConnection, type SingleConnectMode } from './server-connection';
+import { createTlsListener, type TacacsServerTlsOptions } from './tls-listener';
+import { loadServerUsersFile, parseServerUsers, type ServerUsers } from './users-document';
 
 export interface TacacsServerOptions {
-  /** Shared secret; empty only with `unencrypted: true`. */
-  readonly key: string;
-  /** Parsed users, a users document (`{ users: [...] }`), or the path of a users file (read on listen). */
+  /** Shared secret; empty only with `unencrypted: true`. Not used (nor needed) with `tls`. */
+  readonly key?: string;
+  /**
+   * Serve TACACS+ over TLS 1.3 (RFC 9887): TLS 1.3 only, no obfuscation; every request must carry the
+   * UNENCRYPTED flag (others get an ERROR reply and the session ends) and every reply carries it.
+   */
+  readonly tls?: TacacsServerTlsOptions;
+  /**
+   * Parsed users, a users document (`{ users: [...] }`), or the path of a users file (read on listen).
+   * In a document or file, a user may carry command rules: `"commands": { "permit": [..], "deny": [..] }`.
+   */
   readonly users: UsersDatabase | { readonly users: readonly unknown[] } | string;
   /** Default 127.0.0.1. */
   readonly host?: string;
@@ -17,8 +28,14 @@ export interface TacacsServerOptions {
   readonly port?: number;
   /** JSON-lines file that accounting records are appended to. */
   readonly accountingFile?: string;
-  /** Accept single-connect when a client asks (default true). */
+  /** Accept single-connect when a client asks (default true); false refuses it. */
   readonly singleConnect?: boolean;
+  /**
+   * How single-connect connections carry sessions (default `multiplex`, RFC 8907 §4.3); `tac-plus`
+   * behaves like facebook's tac_plus with `-S`: one session at a time, and the connection stays open
+   * after a session only if its last packet carried the single-connect flag (server-connection.ts).
+   */
+  readonly singleConnectMode?: SingleConnectMode;
   /** Close a connection idle this long, in ms (default 60000). */
   readonly idleTimeoutMs?: number;
   readonly maxBodyLength?: number;
@@ -38,6 +55,8 @@ export interface TacacsServerStats {
   /** Finished requests by result (pass, fail, error, abort, fault-…). */
   readonly results: Readonly<Record<string, number>>;
   readonly accountingRecords: number;
+  /** TLS handshakes that failed (TLS 1.2 clients, unverified client certificates…). */
+  readonly tlsHandshakeFailures: number;
 }
 
 function isDatabase(users: TacacsServerOptions['users']): users is UsersDatabase {
@@ -53,6 +72,7 @@ export class TacacsServer {
   // Kept after close(), so a test can restart a server on the same port.
   private bound: AddressInfo | undefined;
   private users: UsersDatabase | undefined;
+  private commands: ReadonlyMap<string, CommandRules> = new Map();
   private fault: TacacsFault | undefined;
   private readonly key: Buffer;
   private readonly connections = new Set<ServerConnection>();
@@ -62,26 +82,40 @@ export class TacacsServer {
     requests: { authentication: 0, authorization: 0, accounting: 0 },
     results: {} as Record<string, number>,
     accountingRecords: 0,
+    tlsHandshakeFailures: 0,
   };
 
   constructor(private readonly options: TacacsServerOptions) {
-    if (typeof options.key !== 'string' || (options.key === '' && options.unencrypted !== true)) {
-      throw new TacacsConfigError('key must be a non-empty string (or set unencrypted: true)');
+    if (
+      options.tls === undefined &&
+      (typeof options.key !== 'string' || (options.key === '' && options.unencrypted !== true))
+    ) {
+      throw new TacacsConfigError('key must be a non-empty string (or set unencrypted: true, or tls)');
     }
-    this.key = Buffer.from(options.key, 'utf8');
+    // RFC 9887 §4: no obfuscation over TLS, so no key.
+    this.key = options.tls !== undefined ? Buffer.alloc(0) : Buffer.from(options.key ?? '', 'utf8');
     this.fault = options.fault;
     this.accountingLog =
       options.accountingFile !== undefined ? new AccountingLog(options.accountingFile) : undefined;
-    if (typeof options.users !== 'string') {
-      this.users = isDatabase(options.users) ? options.users : parseUsers(options.users);
-    }
+    if (isDatabase(options.users)) this.users = options.users;
+    else if (typeof options.users !== 'string') this.useUsers(parseServerUsers(options.users));
   }
 
   /** Starts listening (and reads the users file when a path was given). */
   async listen(): Promise<void> {
     if (this.server !== undefined) throw new TacacsConfigError('the server is already listening');
-    if (typeof this.options.users === 'string') this.users = await loadUsersFile(this.options.users);
-    const server = createServer((socket) => this.accept(socket));
+    if (typeof this.options.users === 'string') {
+      this.useUsers(await loadServerUsersFile(this.options.users));
+    }
+    const tls = this.options.tls;
+    const server =
+      tls !== undefined
+        ? createTlsListener(
+            tls,
+            (socket) => this.accept(socket),
+            () => (this.counters.tlsHandshakeFailures += 1),
+          )
+        : createServer((socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -116,6 +150,7 @@ export class TacacsServer {
       requests: { ...this.counters.requests },
       results: { ...this.counters.results },
       accountingRecords: this.counters.accountingRecords,
+      tlsHandshakeFailures: this.counters.tlsHandshakeFailures,
     };
   }
 
@@ -137,11 +172,14 @@ export class TacacsServer {
     this.counters.connectionsAccepted += 1;
     const connection = new ServerConnection(socket, {
       key: this.key,
+      tls: this.options.tls !== undefined,
       singleConnect: this.options.singleConnect ?? true,
+      singleConnectMode: this.options.singleConnectMode ?? 'multiplex',
       idleTimeoutMs: this.options.idleTimeoutMs ?? 60_000,
       maxBodyLength: this.options.maxBodyLength ?? DEFAULT_MAX_BODY_LENGTH,
       context: {
         users,
+        commands: this.commands,
         accountingLog: this.accountingLog,
         onAccounting: (_record: AccountingRecord) => (this.counters.accountingRecords += 1),
       },
@@ -154,6 +192,11 @@ export class TacacsServer {
     });
     this.connections.add(connection);
     socket.on('close', () => this.connections.delete(connection));
+  }
+
+  private useUsers(parsed: ServerUsers): void {
+    this.users = parsed.database;
+    this.commands = parsed.commands;
   }
 
   private addressInfo(): AddressInfo {
