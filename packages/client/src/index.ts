@@ -9,8 +9,9 @@ export {
 } from './errors';
 export { SessiondProblemError } from './problem-error';
 export { CLIENT_DEFAULTS, type SessionClientOptions } from './options';
-export { SessionClient, type IntrospectOptions } from './session-client';
-export type { AaaFailure, Introspection, LoginResult, SessionInfo } from './types';
+export { SessionClient, type AuthorizeOptions, type IntrospectOptions } from './session-client';
+export type { AaaFailure, CommandAuthorization, Introspection, LoginResult, SessionInfo } from './types';
+export type { CommandOption } from './middleware/command-check';
 export type { CacheOptions } from './middleware/cache';
 export {
   CACHE_DEFAULTS,
@@ -25,6 +26,7 @@ export type { SessionMiddleware } from './middleware/session-middleware';
 export { sessionOf, type SessiondSession } from './middleware/session';
 // The wire contract the client speaks, from @sessiond/protocol (its one owner).
 export {
+  AUTHORIZE_PATH,
   INTROSPECT_PATH,
   TOKEN_SERVICES_PATH,
   readToken,

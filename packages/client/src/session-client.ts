@@ -1,20 +1,37 @@
 import {
+  AUTHORIZE_PATH,
   INTROSPECT_PATH,
   SESSION_PATH,
   TOKEN_SERVICES_PATH,
   USER_SESSIONS_PATH,
+  parseCommandLine,
   parseToken,
   pathOf,
 } from '@sessiond/protocol';
 import { InvalidArgumentError, InvalidOptionsError } from './errors';
 import { Transport } from './http/transport';
 import { resolveClientOptions, type ResolvedClientOptions, type SessionClientOptions } from './options';
-import type { Introspection, LoginResult, SessionInfo } from './types';
-import { toIntrospection, toLoginResult, toRevokedCount, toSessionInfo, toSessionList } from './wire/bodies';
+import type { CommandAuthorization, Introspection, LoginResult, SessionInfo } from './types';
+import {
+  toCommandAuthorization,
+  toIntrospection,
+  toLoginResult,
+  toRevokedCount,
+  toSessionInfo,
+  toSessionList,
+} from './wire/bodies';
 
 export interface IntrospectOptions {
   /** Count this check as activity and slide the session's idle deadline (default true). */
   readonly touch?: boolean;
+}
+
+export interface AuthorizeOptions {
+  /**
+   * Milliseconds for the request (default: the client's loginTimeoutMs, 20000): the auth-api waits
+   * for TACACS+ as for a login (AAA_DEADLINE_MS), so keep it above that.
+   */
+  readonly timeoutMs?: number;
 }
 
 // eslint-disable-next-line no-control-regex -- control characters are what is refused
@@ -141,6 +158,40 @@ export class SessionClient {
     return toIntrospection(body);
   }
 
+  /**
+   * `POST /api/v1/auth/authorize` with the client credentials: may the user of the token's session
+   * run `command` (a command line such as `show running-config`)? The auth-api asks TACACS+ at the
+   * session's priv-lvl. Resolves to the decision, `permit: false` with a `code` for a denied command
+   * or a dead token; throws when no decision could be had (503 aaa_unavailable, 501
+   * command_authorization_unavailable, 401 invalid_client, 429 client_throttled, unreachable, …).
+   */
+  async authorize(
+    token: string,
+    command: string,
+    options: AuthorizeOptions = {},
+  ): Promise<CommandAuthorization> {
+    const credentials = this.#options.credentials;
+    if (credentials === undefined) {
+      throw new InvalidOptionsError('clientId', 'authorize() needs the clientId and clientSecret options');
+    }
+    if (typeof token !== 'string' || token === '') {
+      throw new InvalidArgumentError('token', 'must be a non-empty string');
+    }
+    checkCommand(command);
+    const { timeoutMs = this.#options.loginTimeoutMs } = options;
+    if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_AUTHORIZE_TIMEOUT_MS) {
+      throw new InvalidArgumentError('timeoutMs', `must be an integer from 1 to ${MAX_AUTHORIZE_TIMEOUT_MS}`);
+    }
+    const { body } = await this.#transport.send({
+      method: 'POST',
+      path: AUTHORIZE_PATH,
+      headers: { Authorization: basic(credentials.id, credentials.secret) },
+      json: { token, command },
+      timeoutMs,
+    });
+    return toCommandAuthorization(body);
+  }
+
   /** Admin: `GET /api/v1/auth/users/{username}/sessions` (403 forbidden unless in ADMIN_USERS). */
   async listUserSessions(adminToken: string, username: string): Promise<SessionInfo[]> {
     const { body } = await this.#transport.send({
@@ -162,6 +213,16 @@ export class SessionClient {
     });
     return toRevokedCount(body);
   }
+}
+
+const MAX_AUTHORIZE_TIMEOUT_MS = 600_000;
+
+/** The auth-api's own check of a command line (@sessiond/protocol): refused here, before any request. */
+export function checkCommand(command: unknown): string {
+  if (typeof command !== 'string') throw new InvalidArgumentError('command', 'must be a string');
+  const parsed = parseCommandLine(command);
+  if (parsed.kind === 'invalid') throw new InvalidArgumentError('command', parsed.reason);
+  return parsed.line;
 }
 
 function basic(id: string, secret: string): string {

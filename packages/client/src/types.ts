@@ -62,6 +62,27 @@ export type Introspection =
       readonly absoluteExpiresAt: Date;
     };
 
+/**
+ * `POST /api/v1/auth/authorize`'s decision: may the user of the token's session run the command?
+ * `permit: false` always carries a `code`: `command_denied` (TACACS+ refused the command), or the
+ * token routes' code for a dead token (`token_invalid`, `token_revoked`, …). Treat `code` as opaque:
+ * switch on the codes you know, and refuse on any other.
+ */
+export interface CommandAuthorization {
+  readonly permit: boolean;
+  /** The command line as decided: its words joined by single spaces. */
+  readonly command: string;
+  /** Why not (permit false only). */
+  readonly code: string | undefined;
+  readonly detail: string | undefined;
+  /** The session's user and TACACS+ privilege level (live sessions only). */
+  readonly username: string | undefined;
+  readonly privLvl: number | undefined;
+  readonly sessionId: string | undefined;
+  /** Whether the auth-api answered from its short decision cache (AUTHORIZE_CACHE_TTL_MS). */
+  readonly cached: boolean | undefined;
+}
+
 /** The `aaa` member of an `aaa_unavailable` or `aaa_misconfigured` problem. */
 export interface AaaFailure {
   /** The method that was down (`tacacs+`). */

@@ -35,3 +35,9 @@ export {
   type TacacsServer,
   type TacacsServerEntry,
 } from './tacacs-servers';
+export {
+  TACACS_TLS_DEFAULT_PORT,
+  resolveTacacsTls,
+  tacacsTlsEnv,
+  type TacacsTlsSettings,
+} from './tacacs-tls';

@@ -10,6 +10,7 @@ import {
 import { envIpAddress } from './hosts';
 import type { ParsedEnv } from './parse-env';
 import { FILE_SUFFIX } from './secret-files';
+import { TACACS_TLS_DEFAULT_PORT, tacacsTlsEnv, type TacacsTlsSettings } from './tacacs-tls';
 
 /**
  * IANA: TCP port 49 is TACACS+ (RFC 8907 §4). The same fact as @sessiond/tacacs-plus's DEFAULT_PORT,
@@ -32,11 +33,17 @@ export const TACACS_KEY_SECRETS = new RegExp(`^${KEY_SECRET_PREFIX}(?!${RESERVED
 export interface TacacsServerEntry extends HostPort {
   /** The name after `=`, as written (case-insensitive); undefined when the server uses TACACS_SECRET. */
   readonly keyName: string | undefined;
+  /** True when the entry names no port (then 49, or 300 with TACACS_TLS=true); absent otherwise. */
+  readonly portDefaulted?: true;
 }
 
-export interface TacacsServer extends TacacsServerEntry {
+export interface TacacsServer extends Omit<TacacsServerEntry, 'portDefaulted'> {
+  /** Empty with TACACS_TLS=true: no obfuscation, so no key (RFC 9887 §4). */
   readonly key: string;
-  /** Where the key came from (TACACS_SECRET or TACACS_SECRET_<X>): for logs, which never show the key. */
+  /**
+   * Where the key came from (TACACS_SECRET or TACACS_SECRET_<X>): for logs, which never show the key.
+   * Empty with TACACS_TLS=true.
+   */
   readonly secretVariable: string;
 }
 
@@ -60,8 +67,10 @@ export function parseTacacsServerEntry(entry: string): EntryResult<TacacsServerE
     };
   }
   if (address === '') return { ok: false, problem: `'${entry}' has no host` };
+  const explicit = parseHostPortEntry(address);
+  if (explicit.ok) return { ok: true, value: { ...explicit.value, keyName } };
   const hostPort = parseHostPortEntry(address, { defaultPort: TACACS_DEFAULT_PORT });
-  return hostPort.ok ? { ok: true, value: { ...hostPort.value, keyName } } : hostPort;
+  return hostPort.ok ? { ok: true, value: { ...hostPort.value, keyName, portDefaulted: true } } : hostPort;
 }
 
 /** TACACS_SERVERS: `host[:port][=keyname][,…]`, tried in order. */
@@ -87,6 +96,7 @@ export const tacacsEnv = {
     .trim()
     .regex(/^[!-~]{1,64}$/, 'use 1-64 printable ASCII characters, no spaces')
     .default('sessiond'),
+  ...tacacsTlsEnv,
 };
 
 /**
@@ -95,13 +105,17 @@ export const tacacsEnv = {
  * one problem per key a server needs but nobody set, and one per TACACS_SECRET_<X> no server uses;
  * keys whose `_FILE` failed (`parsed.unresolved`) are reported already. Never puts a key in a message.
  * `servers` undefined (TACACS_SERVERS unset or invalid, reported elsewhere): checks nothing, returns [].
+ * With `tls` (TACACS_TLS=true, resolveTacacsTls): no key is needed nor allowed, and a server without
+ * a port gets 300 (RFC 9887).
  */
 export function resolveTacacsServers(
   servers: readonly TacacsServerEntry[] | undefined,
   parsed: Pick<ParsedEnv<unknown>, 'present' | 'unresolved'>,
   problems: string[],
+  tls?: TacacsTlsSettings,
 ): TacacsServer[] {
   if (servers === undefined) return [];
+  if (tls !== undefined) return tlsServers(servers, parsed, problems);
   const users = new Map<string, TacacsServerEntry[]>();
   for (const server of servers) {
     const variable = tacacsSecretVariable(server.keyName);
@@ -125,6 +139,36 @@ export function resolveTacacsServers(
   return servers.flatMap((server) => {
     const secretVariable = tacacsSecretVariable(server.keyName);
     const key = parsed.present[secretVariable] ?? '';
-    return key === '' ? [] : [{ ...server, key, secretVariable }];
+    const { host, port, keyName } = server;
+    return key === '' ? [] : [{ host, port, keyName, key, secretVariable }];
   });
+}
+
+/** TACACS_TLS=true: RFC 9887 §4 uses no obfuscation, so a key anywhere is a mistake worth stopping on. */
+function tlsServers(
+  servers: readonly TacacsServerEntry[],
+  parsed: Pick<ParsedEnv<unknown>, 'present'>,
+  problems: string[],
+): TacacsServer[] {
+  for (const name of Object.keys(parsed.present)) {
+    if (name === DEFAULT_SECRET || TACACS_KEY_SECRETS.test(name)) {
+      problems.push(
+        `${name}: not used with TACACS_TLS=true (TLS replaces the shared-key obfuscation); remove it`,
+      );
+    }
+  }
+  const resolved = servers.map(({ host, port, keyName, portDefaulted }) => ({
+    host,
+    port: portDefaulted === true ? TACACS_TLS_DEFAULT_PORT : port,
+    keyName,
+    key: '',
+    secretVariable: '',
+  }));
+  const named = resolved.filter((server) => server.keyName !== undefined);
+  if (named.length > 0) {
+    problems.push(
+      `TACACS_SERVERS: ${named.map((s) => `${formatHostPort(s)}=${s.keyName ?? ''}`).join(', ')} name a key, but TACACS_TLS=true uses none; remove '=<key>'`,
+    );
+  }
+  return resolved;
 }

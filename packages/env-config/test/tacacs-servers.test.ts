@@ -31,13 +31,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('parseTacacsServerEntry', () => {
   it.each([
-    ['tac1', { host: 'tac1', port: TACACS_DEFAULT_PORT, keyName: undefined }],
+    ['tac1', { host: 'tac1', port: TACACS_DEFAULT_PORT, keyName: undefined, portDefaulted: true }],
     ['tac1:4949', { host: 'tac1', port: 4949, keyName: undefined }],
-    ['tac1=b', { host: 'tac1', port: 49, keyName: 'b' }],
+    ['tac1=b', { host: 'tac1', port: 49, keyName: 'b', portDefaulted: true }],
     ['10.0.0.2:49=Site2', { host: '10.0.0.2', port: 49, keyName: 'Site2' }],
     ['[2001:db8::1]:4949=b', { host: '2001:db8::1', port: 4949, keyName: 'b' }],
-    ['[2001:db8::1]=b', { host: '2001:db8::1', port: 49, keyName: 'b' }],
-    [`tac=${'k'.repeat(32)}`, { host: 'tac', port: 49, keyName: 'k'.repeat(32) }],
+    ['[2001:db8::1]=b', { host: '2001:db8::1', port: 49, keyName: 'b', portDefaulted: true }],
+    [`tac=${'k'.repeat(32)}`, { host: 'tac', port: 49, keyName: 'k'.repeat(32), portDefaulted: true }],
   ])('reads %s', (entry, value) => {
     expect(parseTacacsServerEntry(entry)).toEqual({ ok: true, value });
   });
@@ -165,7 +165,7 @@ describe('TACACS_SERVERS and its keys', () => {
 describe('the other shared TACACS+ variables', () => {
   it('defaults the port name to sessiond and leaves the source address to the system', () => {
     const { data } = parseEnv(schema, {}, SECRETS);
-    expect(data).toEqual({ TACACS_PORT_NAME: 'sessiond' });
+    expect(data).toEqual({ TACACS_PORT_NAME: 'sessiond', TACACS_TLS: false });
   });
 
   it.each(['192.0.2.10', '2001:db8::10', 'fe80::1%eth0'])('reads TACACS_SOURCE_ADDRESS=%s', (address) => {

@@ -14,6 +14,7 @@ export {
   type TokenRefusalCode,
 } from './problems';
 export {
+  AUTHORIZE_PATH,
   HEALTHZ_PATH,
   INTROSPECT_PATH,
   METRICS_PATH,
@@ -27,6 +28,7 @@ export {
   type PathParams,
 } from './routes';
 export { readToken, type TokenParse } from './token-header';
+export { COMMAND_DENIED, COMMAND_LINE_LIMITS, parseCommandLine, type CommandLineParse } from './command-line';
 export {
   MAX_TOKEN_LENGTH,
   SESSION_ID_LENGTH,

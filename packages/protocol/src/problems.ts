@@ -37,6 +37,11 @@ export const PROBLEMS = {
   },
   /** Too many failed client authentications of this client id from this address; even the right secret waits. */
   client_throttled: { status: 429, title: 'Too many failed client authentications' },
+  /**
+   * POST /authorize while no method that authorizes commands (TACACS+) is in AAA_METHODS: the
+   * service cannot decide, so it says so instead of permitting or denying (issue 13).
+   */
+  command_authorization_unavailable: { status: 501, title: 'Command authorization not configured' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   not_found: { status: 404, title: 'Not found' },
@@ -45,12 +50,20 @@ export const PROBLEMS = {
   internal_error: { status: 500, title: 'Internal error' },
   /** Only @sessiond/client's middleware answers this one: it could not ask the auth-api. */
   sessiond_unavailable: { status: 503, title: 'Session service unavailable' },
+  /**
+   * Only @sessiond/client's middleware answers this one: a route requires a command that TACACS+
+   * did not authorize for the session's user (POST /authorize said `permit: false`, issue 13).
+   */
+  command_denied: { status: 403, title: 'Command not authorized' },
 } as const satisfies Record<string, { status: number; title: string; challenge?: Challenge }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
 /** The codes only @sessiond/client's middleware answers; the auth-api never does. */
-export const CLIENT_PROBLEM_CODES = ['sessiond_unavailable'] as const satisfies readonly ProblemCode[];
+export const CLIENT_PROBLEM_CODES = [
+  'sessiond_unavailable',
+  'command_denied',
+] as const satisfies readonly ProblemCode[];
 
 /** The codes the auth-api answers. */
 export type ServerProblemCode = Exclude<ProblemCode, (typeof CLIENT_PROBLEM_CODES)[number]>;

@@ -8,6 +8,11 @@ export const TOKEN_SERVICES_PATH = '/api/v1/auth/token-services';
 export const SESSION_PATH = `${TOKEN_SERVICES_PATH}/{sessionId}` as const;
 /** RFC 7662 token introspection, with the client credentials of INTROSPECTION_CLIENTS_FILE. */
 export const INTROSPECT_PATH = '/api/v1/auth/introspect';
+/**
+ * Command authorization for other services (POST, the introspection clients' credentials): may the
+ * user of a session run a command line? Asked of TACACS+ (issue 13).
+ */
+export const AUTHORIZE_PATH = '/api/v1/auth/authorize';
 /** Admin: any user's sessions, GET and DELETE. */
 export const USER_SESSIONS_PATH = '/api/v1/auth/users/{username}/sessions';
 /** The OpenAPI 3.1 document of every route. */

@@ -3,6 +3,7 @@
 // and ioredis (an optional peer dependency, needed here only).
 export { requireSession } from './require-session';
 export type {
+  DirectCommonOptions,
   DirectRedisOptions,
   DirectSessionOptions,
   DirectStoreOptions,

@@ -1,11 +1,22 @@
 import type { RedisConnectionOptions, SessionStore } from '@sessiond/session-store';
 import type { CommonOptions } from '../middleware/options';
+import type { SessionClient } from '../session-client';
 
 /** What direct mode needs of a SessionStore. */
 export type TokenStore = Pick<SessionStore, 'validate'>;
 
+/** What both direct variants share. */
+export interface DirectCommonOptions extends CommonOptions {
+  /**
+   * Direct mode validates tokens without the auth-api, but only the auth-api can ask TACACS+: with
+   * `command`, give a SessionClient with clientId and clientSecret (an INTROSPECTION_CLIENTS_FILE
+   * client) to ask it (POST /api/v1/auth/authorize). Required with `command`, unused without.
+   */
+  readonly authorizeClient?: SessionClient;
+}
+
 /** Direct mode with a SessionStore on the auth-api's Redis (same keyPrefix, buckets, indexShards). */
-export interface DirectStoreOptions extends CommonOptions {
+export interface DirectStoreOptions extends DirectCommonOptions {
   readonly mode: 'direct';
   readonly store: TokenStore;
   readonly redis?: never;
@@ -16,7 +27,7 @@ export interface DirectStoreOptions extends CommonOptions {
  * store settings must equal the auth-api's REDIS_KEY_PREFIX, SESSION_STORE_BUCKETS and
  * SESSION_STORE_INDEX_SHARDS.
  */
-export interface DirectRedisOptions extends CommonOptions {
+export interface DirectRedisOptions extends DirectCommonOptions {
   readonly mode: 'direct';
   readonly redis: RedisStoreOptions;
   readonly store?: never;

@@ -1,10 +1,12 @@
 import { InvalidOptionsError } from '../errors';
 import { SessionClient } from '../session-client';
 import type { RequireSessionOptions } from './options';
-import { introspectionValidator, type TokenValidator } from './validators';
 
-/** Builds the introspection validator a RequireSessionOptions describes; errors name the option. */
-export function buildValidator(options: RequireSessionOptions, touch: boolean): TokenValidator {
+/**
+ * The SessionClient a RequireSessionOptions describes (given, or built from its options), which
+ * introspects tokens and authorizes a required command; errors name the option.
+ */
+export function buildIntrospectionClient(options: RequireSessionOptions): SessionClient {
   const mode: unknown = options.mode;
   if (mode === 'direct') {
     // Direct mode loads ioredis, so it has an entry point of its own (the main one never loads it).
@@ -21,7 +23,7 @@ export function buildValidator(options: RequireSessionOptions, touch: boolean): 
     if (!options.client.canIntrospect) {
       throw new InvalidOptionsError('client', 'the SessionClient needs clientId and clientSecret');
     }
-    return introspectionValidator(options.client, touch);
+    return options.client;
   }
   if (options.clientId === undefined || options.clientSecret === undefined) {
     throw new InvalidOptionsError(
@@ -29,5 +31,5 @@ export function buildValidator(options: RequireSessionOptions, touch: boolean): 
       'introspection mode needs clientId and clientSecret (or a client)',
     );
   }
-  return introspectionValidator(new SessionClient(options), touch);
+  return new SessionClient(options);
 }

@@ -2,6 +2,7 @@ import { InvalidOptionsError } from '../errors';
 import { integer, type SessionClientOptions } from '../options';
 import type { SessionClient } from '../session-client';
 import type { CacheOptions } from './cache';
+import { resolveCommand, type CommandOf, type CommandOption } from './command-check';
 
 /** The options every mode shares. */
 export interface CommonOptions {
@@ -11,6 +12,13 @@ export interface CommonOptions {
   readonly touch?: boolean;
   /** Positive cache, off by default. A revoked token stays accepted until its entry expires (ttlMs). */
   readonly cache?: CacheOptions;
+  /**
+   * A command the route requires, as a command line (`'show running-config'`) or a function of the
+   * request giving one. Once the session is valid, the auth-api asks TACACS+ whether its user may
+   * run it (POST /api/v1/auth/authorize): 403 command_denied when not, 503 when it cannot tell.
+   * Needs introspection credentials (introspection mode: the client's; direct mode: `authorizeClient`).
+   */
+  readonly command?: CommandOption;
   /**
    * Called with the cause whenever the middleware answers 503, and with the connection errors of a
    * Redis client it built itself. Never given a token. Default: nothing (the 503 is the signal).
@@ -41,6 +49,7 @@ export interface ResolvedCommon {
   readonly cache:
     { readonly ttlMs: number; readonly maxEntries: number; readonly now: () => number } | undefined;
   readonly onError: (error: Error) => void;
+  readonly command: CommandOf | undefined;
 }
 
 export const CACHE_DEFAULTS = Object.freeze({ maxEntries: 10_000 });
@@ -76,6 +85,7 @@ export function resolveCommon(options: CommonOptions): ResolvedCommon {
             ),
             now: cache.now ?? Date.now,
           },
+    command: resolveCommand(options.command),
     // A throwing log hook must never turn a 503 into a crash (it also runs inside ioredis events).
     onError: (error) => {
       try {

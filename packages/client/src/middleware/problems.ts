@@ -3,8 +3,9 @@ import { PROBLEMS, challengeOf, problemBody, type TokenRefusalCode } from '@sess
 
 /**
  * The problems the middleware answers: the auth-api's codes, statuses, titles and challenges come
- * from @sessiond/protocol, so a client sees the same body from either. The one code of its own is
- * `sessiond_unavailable`: the auth-api could not be asked (introspection mode).
+ * from @sessiond/protocol, so a client sees the same body from either. Codes of its own:
+ * `sessiond_unavailable` (the auth-api could not be asked) and `command_denied` (a route's required
+ * command was not authorized); `aaa_unavailable` passes on the auth-api's TACACS+ outage.
  */
 const CODES = [
   'invalid_request',
@@ -16,6 +17,8 @@ const CODES = [
   'insufficient_privilege',
   'session_store_unavailable',
   'sessiond_unavailable',
+  'command_denied',
+  'aaa_unavailable',
 ] as const;
 
 export type MiddlewareProblemCode = (typeof CODES)[number];

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InvalidOptionsError } from '../errors';
+import type { SessionClient } from '../session-client';
 import { TokenCache } from './cache';
+import { checkRouteCommand } from './command-check';
 import type { ResolvedCommon } from './options';
 import { DETAILS, TOKEN_REFUSALS, readToken } from '@sessiond/protocol';
 import { sendProblem } from './problems';
@@ -30,7 +33,15 @@ type Decision =
  * on `req.sessiond` and calls next(). Refusals are the auth-api's problem+json bodies; an answer that
  * cannot be had is a 503 with Retry-After, never a 401; unexpected errors go to next(error).
  */
-export function sessionMiddleware(validator: TokenValidator, common: ResolvedCommon): SessionMiddleware {
+export function sessionMiddleware(
+  validator: TokenValidator,
+  common: ResolvedCommon,
+  authorizer?: SessionClient,
+): SessionMiddleware {
+  const { command } = common;
+  if (command !== undefined && authorizer === undefined) {
+    throw new InvalidOptionsError('command', 'needs a SessionClient that can ask the auth-api');
+  }
   const cache = common.cache !== undefined ? new TokenCache(common.cache) : undefined;
   let closing: Promise<void> | undefined;
 
@@ -68,6 +79,11 @@ export function sessionMiddleware(validator: TokenValidator, common: ResolvedCom
         { priv_lvl: session.privLvl, required_priv_lvl: required },
       );
       return { kind: 'answered' };
+    }
+    if (command !== undefined && authorizer !== undefined) {
+      // The route's command: asked every time (the auth-api has its own short decision cache).
+      const check = await checkRouteCommand(authorizer, command, req, parsed.token, res, common.onError);
+      if (check.kind !== 'permit') return check;
     }
     return { kind: 'pass', session };
   };

@@ -1,5 +1,5 @@
 import { SessiondResponseError } from '../errors';
-import type { AaaFailure, Introspection, LoginResult, SessionInfo } from '../types';
+import type { AaaFailure, CommandAuthorization, Introspection, LoginResult, SessionInfo } from '../types';
 import { Fields } from './fields';
 
 // The auth-api's bodies (../shared/spec/http-api.md, "Routes"), mapped to typed objects. Members are
@@ -80,6 +80,25 @@ export function toIntrospection(body: unknown): Introspection {
     issuedAt: f.epochSeconds('iat'),
     expiresAt: f.epochSeconds('exp'),
     absoluteExpiresAt: f.epochSeconds('absolute_exp'),
+  };
+}
+
+/**
+ * `POST /api/v1/auth/authorize` → 200: `{"permit": true, "username", "priv-lvl", "command", …}`, or
+ * `{"permit": false, "code", "detail"?, "command", …}` (a refusal without a code is off contract).
+ */
+export function toCommandAuthorization(body: unknown): CommandAuthorization {
+  const f = new Fields(body, 'authorization response');
+  const permit = f.boolean('permit');
+  return {
+    permit,
+    command: f.string('command'),
+    code: permit ? f.optionalString('code') : f.string('code'),
+    detail: f.optionalString('detail'),
+    username: permit ? f.string('username') : f.optionalString('username'),
+    privLvl: permit ? f.integer('priv-lvl') : f.optionalInteger('priv-lvl'),
+    sessionId: f.optionalString('session-id'),
+    cached: f.has('cached') ? f.boolean('cached') : undefined,
   };
 }
 
