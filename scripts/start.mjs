@@ -3,7 +3,9 @@
  * `npm start`: the whole sessiond stack as local processes, without Docker.
  *
  *   Redis        REDIS_URL when set, else a redis-server from PATH with its data (append-only on) in .data/redis
- *   TACACS+      the project's dev server with config/demo/tacacs-users.json (skipped when TACACS_SERVERS is set)
+ *   TACACS+      the project's dev server with config/demo/tacacs-users.json (skipped when TACACS_SERVERS is set);
+ *                with TACACS_TLS=true over TLS 1.3 (RFC 9887) with mutual TLS, certificates made into
+ *                .data/tacacs-tls on the first start (tacacs-tls-certs.mjs)
  *   auth-api     on 127.0.0.1:8080 (PORT / HOST change it), management on 127.0.0.1:9464 (MANAGEMENT_PORT);
  *                its USER_TAG_SECRET is generated once into .data/user-tag-secret (kept across restarts)
  *   sweeper      BullMQ worker, /healthz and /metrics on 127.0.0.1:9465 (SWEEPER_PORT)
@@ -17,6 +19,7 @@ import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'nod
 import { connect, createServer } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tacacsTlsCertificates } from './tacacs-tls-certs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -44,7 +47,22 @@ async function main() {
 
   const secret = env['TACACS_SECRET'] ?? DEMO_SECRET;
   let tacacsServers = env['TACACS_SERVERS'];
-  if (tacacsServers === undefined) tacacsServers = `127.0.0.1:${await startTacacs(secret)}`;
+  // RFC 9887: TACACS+ over TLS 1.3, no shared secret. With our own server, local certificates.
+  const tacacsTls = /^(true|1|yes)$/i.test(env['TACACS_TLS']?.trim() ?? '');
+  /** @type {Record<string, string>} */
+  let tacacsEnv = { TACACS_SECRET: secret };
+  if (tacacsTls) {
+    tacacsEnv = {};
+    if (tacacsServers === undefined) {
+      const certs = tacacsTlsCertificates(join(dataDir, 'tacacs-tls'));
+      tacacsServers = `127.0.0.1:${await startTacacs(secret, certs)}`;
+      tacacsEnv = {
+        TACACS_TLS_CA_FILE: certs.caFile,
+        TACACS_TLS_CERT_FILE: certs.clientCertFile,
+        TACACS_TLS_KEY_FILE: certs.clientKeyFile,
+      };
+    }
+  } else if (tacacsServers === undefined) tacacsServers = `127.0.0.1:${await startTacacs(secret)}`;
 
   const host = env['HOST'] ?? '127.0.0.1';
   const port = Number(env['PORT'] ?? 8080);
@@ -56,7 +74,7 @@ async function main() {
   const shared = {
     REDIS_URL: redisUrl,
     TACACS_SERVERS: tacacsServers,
-    TACACS_SECRET: secret,
+    ...tacacsEnv,
     TACACS_ACCOUNTING: 'true',
   };
   await startNode(
@@ -133,14 +151,27 @@ async function startRedis() {
   return `redis://127.0.0.1:${port}`;
 }
 
-/** The project's TACACS+ dev server: a stand-in for Cisco ISE or tac_plus, with demo users. */
-async function startTacacs(/** @type {string} */ secret) {
-  const wanted = Number(env['SESSIOND_TACACS_PORT'] ?? 4949);
+/**
+ * The project's TACACS+ dev server: a stand-in for Cisco ISE or tac_plus, with demo users. With
+ * `tls` it serves TACACS+ over TLS 1.3 (RFC 9887) and requires a client certificate from the same CA.
+ * @param {string} secret
+ * @param {ReturnType<typeof tacacsTlsCertificates>} [tls]
+ */
+async function startTacacs(secret, tls) {
+  const wanted = Number(env['SESSIOND_TACACS_PORT'] ?? (tls === undefined ? 4949 : 4950));
   const port = (await isFree(wanted, '127.0.0.1')) ? wanted : await freePort();
-  const keyFile = join(dataDir, 'tacacs.key');
-  writeFileSync(keyFile, secret, { mode: 0o600 });
+  /** @type {string[]} */
+  let auth;
+  if (tls === undefined) {
+    const keyFile = join(dataDir, 'tacacs.key');
+    writeFileSync(keyFile, secret, { mode: 0o600 });
+    auth = ['--key-file', keyFile];
+  } else {
+    // prettier-ignore
+    auth = ['--tls-cert', tls.serverCertFile, '--tls-key', tls.serverKeyFile, '--tls-ca', tls.caFile, '--tls-require-client-cert'];
+  }
   // prettier-ignore
-  const args = [join(root, 'packages', 'tacacs-server', 'dist', 'cli', 'server-cli.js'), '--users', join(demo, 'tacacs-users.json'), '--key-file', keyFile, '--host', '127.0.0.1', '--port', String(port), '--accounting-file', join(dataDir, 'tacacs-accounting.jsonl')];
+  const args = [join(root, 'packages', 'tacacs-server', 'dist', 'cli', 'server-cli.js'), '--users', join(demo, 'tacacs-users.json'), ...auth, '--host', '127.0.0.1', '--port', String(port), '--accounting-file', join(dataDir, 'tacacs-accounting.jsonl')];
   run('tacacs', process.execPath, args, {});
   await waitFor(() => canConnect(port), `the TACACS+ dev server on port ${port}`);
   return port;

@@ -1,8 +1,9 @@
 /**
- * TACACS+ login throughput against the project's server on loopback: single-connect (one shared
- * connection, sessions multiplexed) vs one TCP connection per login. The server runs in its own
- * process (the real CLI), the client here; modes are interleaved (A B A B …) and medians reported.
- * Target (shared/spec/targets.md): ≥ 500 logins/s with single-connect.
+ * TACACS+ login throughput against the project's server on loopback: single-connect (a small pool of
+ * kept connections) vs one connection per login, each over plain TCP (RFC 8907, MD5 obfuscation) and
+ * over TLS 1.3 (RFC 9887, certificates made with openssl at start). The servers run in their own
+ * processes (the real CLI), the client here; the four modes are interleaved (A B C D A B C D …) and
+ * medians reported. Target (shared/spec/targets.md): ≥ 500 logins/s with single-connect.
  *
  * Usage: npm run bench:tacacs   (env-free; tune with --rounds N --seconds S --callers C)
  */
@@ -11,7 +12,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TacacsClient } from '@sessiond/tacacs-plus';
+import { TacacsClient, tlsTransportFromFiles, type TacacsTransport } from '@sessiond/tacacs-plus';
+import { createTestCertificates, type TestCertificates } from '@sessiond/test-utils';
 import { machineLine, markdownTable, median } from '../common/table';
 
 const KEY = 'bench-key-0123456789abcdef';
@@ -60,24 +62,28 @@ async function round(client: TacacsClient, callers: number, durationMs: number):
   };
 }
 
-async function startServerProcess(dir: string): Promise<{ child: ChildProcess; port: number }> {
+/** The CLI server, plain (shared key) or with `certs` over TLS 1.3. */
+async function startServerProcess(
+  dir: string,
+  certs?: TestCertificates,
+): Promise<{ child: ChildProcess; port: number }> {
   const users = join(dir, 'users.json');
   const key = join(dir, 'key');
   await writeFile(users, JSON.stringify(USERS));
   await writeFile(key, KEY, { mode: 0o600 });
+  const auth =
+    certs === undefined
+      ? ['--key-file', key]
+      : ['--tls-cert', certs.serverCertFile, '--tls-key', certs.serverKeyFile];
   const cli = join(
     dirname(require.resolve('@sessiond/tacacs-server/package.json')),
     'dist',
     'cli',
     'server-cli.js',
   );
-  const child = spawn(
-    process.execPath,
-    [cli, '--users', users, '--key-file', key, '--port', '0', '--quiet'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [cli, '--users', users, ...auth, '--port', '0', '--quiet'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('the TACACS+ server did not start within 10 s')), 10_000);
@@ -106,12 +112,29 @@ async function main(): Promise<void> {
   const durationMs = Number(values.seconds) * 1000;
   const callers = Number(values.callers);
   const dir = await mkdtemp(join(tmpdir(), 'bench-tacacs-'));
-  const { child, port } = await startServerProcess(dir);
-  const make = (singleConnect: boolean): TacacsClient =>
-    new TacacsClient({ servers: [{ host: '127.0.0.1', port, key: KEY, singleConnect }], retries: 0 });
+  const certs = await createTestCertificates();
+  const plain = await startServerProcess(dir);
+  const tls = await startServerProcess(dir, certs);
+  const tlsTransport = tlsTransportFromFiles({ caFile: certs.caFile });
+  const make = (port: number, singleConnect: boolean, transport?: TacacsTransport): TacacsClient =>
+    new TacacsClient({
+      servers: [{ host: '127.0.0.1', port, key: KEY, singleConnect }],
+      retries: 0,
+      ...(transport !== undefined ? { transport } : {}),
+    });
   const modes = [
-    { name: 'single-connect', client: make(true), results: [] as RoundResult[] },
-    { name: 'connection per login', client: make(false), results: [] as RoundResult[] },
+    { name: 'single-connect', client: make(plain.port, true), results: [] as RoundResult[] },
+    { name: 'connection per login', client: make(plain.port, false), results: [] as RoundResult[] },
+    {
+      name: 'TLS 1.3 single-connect',
+      client: make(tls.port, true, tlsTransport),
+      results: [] as RoundResult[],
+    },
+    {
+      name: 'TLS 1.3 connection per login',
+      client: make(tls.port, false, tlsTransport),
+      results: [] as RoundResult[],
+    },
   ];
   try {
     for (const mode of modes) await round(mode.client, callers, 500); // warm-up
@@ -126,10 +149,12 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.all(modes.map((mode) => mode.client.close()));
-    child.kill('SIGTERM');
+    plain.child.kill('SIGTERM');
+    tls.child.kill('SIGTERM');
+    certs.destroy();
     await rm(dir, { recursive: true, force: true });
   }
-  const [single, perLogin] = modes.map((mode) => ({
+  const results = modes.map((mode) => ({
     name: mode.name,
     rate: median(mode.results.map((r) => r.perSecond)),
     p50: median(mode.results.map((r) => r.p50)),
@@ -137,8 +162,10 @@ async function main(): Promise<void> {
     rounds: mode.results.map((r) => r.perSecond.toFixed(0)).join(' / '),
     failures: mode.results.reduce((sum, r) => sum + r.failures, 0),
   }));
-  if (single === undefined || perLogin === undefined) throw new Error('no results');
-  const rows = [single, perLogin].map((m) => [
+  const [single, perLogin, tlsSingle, tlsPerLogin] = results;
+  if (single === undefined || perLogin === undefined || tlsSingle === undefined || tlsPerLogin === undefined)
+    throw new Error('no results');
+  const rows = results.map((m) => [
     m.name,
     m.rate.toFixed(0),
     m.rounds,
@@ -147,7 +174,7 @@ async function main(): Promise<void> {
     m.failures,
   ]);
   console.log(
-    `TACACS+ PAP logins against sessiond-tacacs-server on loopback (${callers} concurrent callers, ${rounds} interleaved rounds of ${values.seconds} s)`,
+    `TACACS+ PAP logins against sessiond-tacacs-server on loopback, plain TCP and TLS 1.3 (RFC 9887) (${callers} concurrent callers, ${rounds} interleaved rounds of ${values.seconds} s)`,
   );
   console.log(machineLine());
   console.log('');
@@ -155,6 +182,9 @@ async function main(): Promise<void> {
   console.log('');
   const ratio = single.rate / perLogin.rate;
   console.log(`single-connect / connection per login: ${ratio.toFixed(2)}×`);
+  console.log(
+    `TLS 1.3 / plain: single-connect ${(tlsSingle.rate / single.rate).toFixed(2)}×, connection per login ${(tlsPerLogin.rate / perLogin.rate).toFixed(2)}×`,
+  );
   console.log(
     `target ≥ 500 logins/s with single-connect: ${single.rate >= 500 ? 'met' : 'NOT met'} (${single.rate.toFixed(0)}/s)`,
   );

@@ -18,6 +18,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { OPENAPI_DOCUMENT } from './openapi/document';
 import { adminRoutes } from './routes/admin';
+import { authorizeRoutes } from './routes/authorize';
 import { FAST_ROUTES, fastRoutes } from './routes/fast-routes';
 import { loginHandlers } from './routes/login';
 import { managementRoutes, publicOpsRoutes, type Lifecycle } from './routes/ops';
@@ -28,7 +29,7 @@ export interface AppDeps {
   readonly store: SessionStore;
   readonly aaa: AaaChain;
   readonly throttle: LoginThrottle;
-  /** Failed client authentications per client id and address: introspection, and /authorize to come. */
+  /** Failed client authentications per client id and address: introspection and /authorize. */
   readonly clientThrottle: FailureThrottle;
   readonly accounting: Accounting;
   readonly introspectionClients: IntrospectionClients;
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): Express {
   };
   app.post(TOKEN_SERVICES_PATH, countLogin, ...loginHandlers({ ...deps, trust }));
   tokenServicesRoutes(app, { ...deps, trust });
+  authorizeRoutes(app, deps);
   adminRoutes(app, { ...deps, trust });
   publicOpsRoutes(app, deps);
   app.get(OPENAPI_PATH, (_req, res) => {

@@ -70,6 +70,11 @@ export interface Config {
   /** INTROSPECTION_MAX_FAILURES within INTROSPECTION_FAILURE_WINDOW_S, per client id and address (0: off). */
   readonly introspectionThrottle: { readonly maxFailures: number; readonly windowS: number };
   readonly introspectionClientsFile: string | undefined;
+  /**
+   * POST /authorize's decision cache (AUTHORIZE_CACHE_TTL_MS, 0: off; AUTHORIZE_CACHE_MAX_ENTRIES):
+   * permits and denials by username, priv-lvl and command, never an outage.
+   */
+  readonly authorizeCache: { readonly ttlMs: number; readonly maxEntries: number };
   readonly adminUsers: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly shutdownTimeoutMs: number;
@@ -124,6 +129,8 @@ const schema = z.object({
   INTROSPECTION_MAX_FAILURES: envInt(0, 1_000_000).default(20),
   INTROSPECTION_FAILURE_WINDOW_S: envInt(1, 31_536_000).default(300),
   INTROSPECTION_CLIENTS_FILE: envReadableFile.optional(),
+  AUTHORIZE_CACHE_TTL_MS: envInt(0, 3_600_000).default(0),
+  AUTHORIZE_CACHE_MAX_ENTRIES: envInt(1, 1_000_000).default(10_000),
   ADMIN_USERS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: envInt(100, 600_000).default(8_000),
@@ -209,6 +216,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       windowS: e.INTROSPECTION_FAILURE_WINDOW_S,
     },
     introspectionClientsFile: e.INTROSPECTION_CLIENTS_FILE,
+    authorizeCache: { ttlMs: e.AUTHORIZE_CACHE_TTL_MS, maxEntries: e.AUTHORIZE_CACHE_MAX_ENTRIES },
     adminUsers: e.ADMIN_USERS.split(',')
       .map((u) => u.trim())
       .filter((u) => u !== ''),

@@ -14,6 +14,11 @@ export interface Metrics {
   /** Token validations (token routes and introspection) by result. */
   readonly validations: Counter<'result'>;
   readonly accounting: Counter<'flag' | 'outcome'>;
+  /**
+   * POST /authorize decisions by result (`permit`, `command_denied`, a token refusal code,
+   * `aaa_unavailable`, `aaa_misconfigured`) and whether the decision cache gave it.
+   */
+  readonly commandAuthorizations: Counter<'result' | 'cached'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   /** Local password checks waiting for a hashing thread (at most LOCAL_HASH_QUEUE_MAX). */
   readonly localHashQueue: Gauge;
@@ -115,8 +120,14 @@ export function createMetrics(
     }),
     accounting: new Counter({
       name: 'sessiond_tacacs_accounting_total',
-      help: 'TACACS+ accounting records sent, by flag and outcome',
+      help: 'TACACS+ accounting records sent, by flag (start, stop, command) and outcome',
       labelNames: ['flag', 'outcome'],
+      registers: [registry],
+    }),
+    commandAuthorizations: new Counter({
+      name: 'sessiond_command_authorizations_total',
+      help: 'POST /authorize answers by result (permit, command_denied, a token refusal code, aaa_unavailable, aaa_misconfigured) and whether the decision cache gave them',
+      labelNames: ['result', 'cached'],
       registers: [registry],
     }),
     httpDuration: new Histogram({

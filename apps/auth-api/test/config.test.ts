@@ -57,6 +57,7 @@ describe('loadConfig', () => {
             authorization: true,
             accounting: false,
             singleConnect: false,
+            singleConnectPool: 4,
             holdDownMs: 30_000,
             sourceAddress: undefined,
             portName: 'sessiond',

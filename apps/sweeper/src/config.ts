@@ -5,6 +5,7 @@ import {
   envTacacsServers,
   parseEnv,
   resolveTacacsServers,
+  resolveTacacsTls,
   SESSION_STORE_SECRETS,
   sessionStoreEnv,
   sessionStoreProblems,
@@ -14,6 +15,7 @@ import {
   type HostPort,
   type SessionStoreSettings,
   type TacacsServer,
+  type TacacsTlsSettings,
 } from '@sessiond/env-config';
 import { z } from 'zod';
 import { ConfigError } from './errors';
@@ -42,6 +44,8 @@ export interface SweeperConfig {
     readonly enabled: boolean;
     /** Tried in order (TACACS_SERVERS); empty when accounting is off. */
     readonly servers: readonly AccountingServer[];
+    /** TACACS_TLS=true: TACACS+ over TLS 1.3 (RFC 9887) with these files; undefined: plain TCP. */
+    readonly tls: TacacsTlsSettings | undefined;
     /** The local address of connections to the servers (default: the system's choice). */
     readonly sourceAddress: string | undefined;
     /** The `port` field of the STOP records: the auth-api's STARTs carry the same. */
@@ -90,13 +94,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   // Checked on the raw values too, so one start-up reports every problem at once.
   problems.push(...sessionStoreProblems(present, parsed.unresolved));
   let servers: TacacsServer[] = [];
+  const tls = resolveTacacsTls(present, problems);
   const accounting = envBool.safeParse(present['TACACS_ACCOUNTING'] ?? 'false');
   if (accounting.success && accounting.data) {
     const list = present['TACACS_SERVERS'];
     const entries = list === undefined ? undefined : envTacacsServers.safeParse(list);
     if (entries === undefined) problems.push('TACACS_SERVERS: required when TACACS_ACCOUNTING is true');
     // (A bad list is reported by parseEnv already.)
-    else if (entries.success) servers = resolveTacacsServers(entries.data, parsed, problems);
+    else if (entries.success) servers = resolveTacacsServers(entries.data, parsed, problems, tls);
   }
   if (data === undefined || problems.length > 0) throw new ConfigError(problems);
   const e = data;
@@ -108,6 +113,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     accounting: {
       enabled: e.TACACS_ACCOUNTING,
       servers: servers.map(({ host, port, key, secretVariable }) => ({ host, port, key, secretVariable })),
+      tls: e.TACACS_ACCOUNTING ? tls : undefined,
       sourceAddress: e.TACACS_SOURCE_ADDRESS,
       portName: e.TACACS_PORT_NAME,
       timeoutMs: e.AAA_TIMEOUT_MS,

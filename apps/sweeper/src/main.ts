@@ -1,6 +1,6 @@
 import { formatHostPort } from '@sessiond/env-config';
 import { SessionStore, waitUntilReady } from '@sessiond/session-store';
-import { TacacsClient } from '@sessiond/tacacs-plus';
+import { TacacsClient, tlsTransportFromFiles } from '@sessiond/tacacs-plus';
 import { loadConfig, type SweeperConfig } from './config';
 import { ConfigError } from './errors';
 import { closeServer, createHttpServer, listen } from './http-server';
@@ -33,20 +33,30 @@ async function main(): Promise<void> {
     indexShards: config.redis.indexShards,
     operationTimeoutMs: STORE_OPERATION_TIMEOUT_MS,
   });
-  const { sourceAddress } = config.accounting;
+  const { sourceAddress, tls } = config.accounting;
   const tacacs = config.accounting.enabled
     ? new TacacsClient({
         servers: config.accounting.servers.map(({ host, port, key }) => ({
           host,
           port,
-          key,
+          ...(tls === undefined ? { key } : {}),
           connectTimeoutMs: config.accounting.timeoutMs,
           readTimeoutMs: config.accounting.timeoutMs,
           singleConnect: config.accounting.singleConnect,
           ...(sourceAddress === undefined ? {} : { localAddress: sourceAddress }),
         })),
         retries: config.accounting.retries,
+        // TACACS_TLS=true: RFC 9887 TLS 1.3, no shared key.
+        ...(tls !== undefined ? { transport: tlsTransportFromFiles(tls) } : {}),
         onEvent: (event) => {
+          if (event.type === 'single-connect-unsupported') {
+            // Once per server: accounting keeps working with one connection per record.
+            logger.warn(
+              { server: event.server, reason: event.reason },
+              `TACACS+ server ${event.server} does not keep single-connect connections (${event.reason}): one connection per record`,
+            );
+            return;
+          }
           if (event.type !== 'weak-key') return;
           // event.server is the client's label: host:port, IPv6 in brackets, as formatHostPort writes it.
           const server = config.accounting.servers.find((s) => formatHostPort(s) === event.server);

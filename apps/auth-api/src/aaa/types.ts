@@ -1,3 +1,5 @@
+import type { CommandAuthorization } from './commands';
+
 /** An AAA method's name as clients see it (`aaa` in session items, introspection and problems). */
 export type AaaMethodName = string;
 
@@ -35,6 +37,7 @@ export interface AaaStep {
     | 'server-error'
     | 'protocol-error'
     | 'key-mismatch'
+    | 'tls-error'
     | 'deadline'
     | 'held-down'
     | 'not-configured';
@@ -61,6 +64,11 @@ export interface AaaUnavailable {
   readonly kind: 'unavailable';
   readonly method: AaaMethodName;
   readonly status: UnavailableStatus;
+  /**
+   * With status `misconfigured`: what is wrong. `tls`: no server's TLS handshake succeeded (the
+   * certificate did not verify, TLS 1.3 refused…); absent: the shared secret does not match.
+   */
+  readonly misconfiguration?: 'tls';
   readonly serversTried: number;
   readonly attempts: number;
   /**
@@ -88,6 +96,8 @@ export interface AaaSourceState {
 /** One AAA method: TACACS+ or the local users file (the registry in registry.ts lists them). */
 export interface AaaMethod {
   readonly name: AaaMethodName;
+  /** Command authorization, for a method that offers it (TACACS+): POST /authorize asks the first listed. */
+  readonly commands?: CommandAuthorization;
   authenticate(request: AaaRequest): Promise<AaaOutcome>;
   states(): readonly AaaSourceState[];
   close(): Promise<void>;

@@ -21,18 +21,18 @@ export function aaaProblem(outcome: ChainUnavailable, limits: AaaLimits, now = D
   const fallbackMember =
     fallback !== undefined ? { fallback: { method: fallback.method, result: fallback.result } } : {};
   if (cause.status === 'misconfigured') {
-    return new ProblemError(
-      'aaa_misconfigured',
-      `no ${cause.method} reply could be decrypted: the shared secret (TACACS_SECRET, or the server's own key) does not match the servers'${fallbackSentence(fallback)}`,
-      {
-        aaa: {
-          method: cause.method,
-          status: 'misconfigured',
-          servers_tried: cause.serversTried,
-          ...fallbackMember,
-        },
+    const what =
+      cause.misconfiguration === 'tls'
+        ? `TLS verification failed: no ${cause.method} server completed a TLS 1.3 handshake (its certificate does not verify against TACACS_TLS_CA_FILE for its name or TACACS_TLS_SERVERNAME, it refused our client certificate, or it does not speak TLS 1.3)`
+        : `no ${cause.method} reply could be decrypted: the shared secret (TACACS_SECRET, or the server's own key) does not match the servers'`;
+    return new ProblemError('aaa_misconfigured', `${what}${fallbackSentence(fallback)}`, {
+      aaa: {
+        method: cause.method,
+        status: 'misconfigured',
+        servers_tried: cause.serversTried,
+        ...fallbackMember,
       },
-    );
+    });
   }
   const status = cause.status === 'not_configured' ? 'unreachable' : cause.status;
   const heldDownUntil = cause.retryAt !== undefined ? new Date(cause.retryAt).toISOString() : undefined;

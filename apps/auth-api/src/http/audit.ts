@@ -16,7 +16,9 @@ export type AuditEvent =
   /** A login pushed an older session out (policy evict-oldest): one line per evicted session. */
   | 'evict'
   /** An introspection that was refused (bad client credentials or request) or found the token dead. */
-  | 'introspect';
+  | 'introspect'
+  /** POST /authorize: every command decision, and every refusal of the request. */
+  | 'authorize';
 
 /** What a handler learned about the decision; trackRequest writes it as the request's one line. */
 export interface AuditFields {
@@ -31,6 +33,11 @@ export interface AuditFields {
   revoked?: readonly string[];
   /** Why a token was refused (introspection): the store's reason. */
   reason?: string;
+  /** The command line a service asked about (POST /authorize). */
+  command?: string;
+  /** Whether the command was permitted; `cached` when the decision cache gave it. */
+  permit?: boolean;
+  cached?: boolean;
 }
 
 /** The AAA part of a login's record: the method and server that answered, and each that failed. */
@@ -61,5 +68,8 @@ export function auditMembers(fields: AuditFields): Record<string, unknown> {
     ...(fields.aaa !== undefined ? { aaa: fields.aaa } : {}),
     ...(fields.revoked !== undefined ? { revoked: fields.revoked } : {}),
     ...(fields.reason !== undefined ? { reason: fields.reason } : {}),
+    ...(fields.command !== undefined ? { command: fields.command } : {}),
+    ...(fields.permit !== undefined ? { permit: fields.permit } : {}),
+    ...(fields.cached !== undefined ? { cached: fields.cached } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import {
+  AUTHORIZE_PATH,
   CHALLENGES,
   HEALTHZ_PATH,
   INTROSPECT_PATH,
@@ -207,6 +208,59 @@ export const OPENAPI_DOCUMENT: Json = withDefaultResponses({
           '503': problem(
             'Redis unavailable (never active:false)',
             plainProblem('session_store_unavailable'),
+            retryAfter,
+          ),
+        },
+      },
+    },
+    [AUTHORIZE_PATH]: {
+      post: {
+        operationId: 'authorizeCommand',
+        summary:
+          'May the user of a session run this command? (TACACS+ command authorization, for other services)',
+        description:
+          'Authenticated like introspection (a client of INTROSPECTION_CLIENTS_FILE, the same throttle). The session is validated like introspection does (the call counts as use), then TACACS+ is asked at the session’s priv-lvl (`service=shell`, `cmd`, `cmd-arg`…). With TACACS_ACCOUNTING=true every decided command gets an accounting record. Decisions may come from a short cache (AUTHORIZE_CACHE_TTL_MS, off by default); an outage never does.',
+        security: [{ introspectionClient: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: ref('AuthorizeRequest') },
+            'application/x-www-form-urlencoded': { schema: ref('AuthorizeRequest') },
+          },
+        },
+        responses: {
+          '200': json(
+            'a decision: permitted, denied (`code` command_denied), or the token is dead (`code` as the token routes say it)',
+            ref('AuthorizeResponse'),
+            { 'Cache-Control': header('no-store') },
+          ),
+          '400': plain(
+            'no token or command in the body, a field of the wrong type, a command that is empty, unprintable or over its bounds, or a malformed body',
+            'invalid_request',
+          ),
+          '401': problem(
+            'the calling client is not authenticated',
+            plainProblem('invalid_client'),
+            challenge('basic-introspect'),
+          ),
+          '413': plain('body over 8 KiB', 'payload_too_large'),
+          '415': plain('body neither JSON nor form-encoded', 'unsupported_media_type'),
+          '429': problem(
+            'INTROSPECTION_MAX_FAILURES wrong secrets for this client id from this address within INTROSPECTION_FAILURE_WINDOW_S (the count introspection uses)',
+            ref('ClientThrottledProblem'),
+            retryAfter,
+          ),
+          '501': plain(
+            'AAA_METHODS has no TACACS+: nothing can authorize commands (never a permit or a deny)',
+            'command_authorization_unavailable',
+          ),
+          '502': problem(
+            'no TACACS+ reply could be decrypted (shared-secret mismatch) on any server',
+            ref('AaaMisconfiguredProblem'),
+          ),
+          '503': problem(
+            'no TACACS+ server answered (never a permit or a deny), or Redis unavailable',
+            { oneOf: [ref('AaaUnavailableProblem'), plainProblem('session_store_unavailable')] },
             retryAfter,
           ),
         },

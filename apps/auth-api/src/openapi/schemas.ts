@@ -1,4 +1,11 @@
-import { PROBLEMS, SERVER_PROBLEM_CODES, type ProblemCode } from '@sessiond/protocol';
+import {
+  COMMAND_DENIED,
+  COMMAND_LINE_LIMITS,
+  PROBLEMS,
+  SERVER_PROBLEM_CODES,
+  TOKEN_REFUSALS,
+  type ProblemCode,
+} from '@sessiond/protocol';
 import { AAA_METHOD_NAMES } from '../aaa/registry';
 
 const dateTime = { type: 'string', format: 'date-time' } as const;
@@ -37,6 +44,18 @@ function problem(
     additionalProperties: false,
   };
 }
+
+/** Who and what a command decision is about (POST /authorize). */
+const authorizeSubject = {
+  username: { type: 'string' },
+  'priv-lvl': { ...privLvl, description: 'the session’s level, at which the command was authorized' },
+  command: { type: 'string', description: 'the command line as authorized: words joined by single spaces' },
+  'session-id': { type: 'string' },
+  cached: {
+    type: 'boolean',
+    description: 'true when the decision came from the cache (AUTHORIZE_CACHE_TTL_MS)',
+  },
+} as const;
 
 const sessionItem = {
   type: 'object',
@@ -155,6 +174,55 @@ export const SCHEMAS: Record<string, unknown> = {
           iat: { type: 'integer' },
           exp: { type: 'integer', description: 'idle deadline, seconds since the epoch' },
           absolute_exp: { type: 'integer' },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
+  AuthorizeRequest: {
+    type: 'object',
+    required: ['token', 'command'],
+    properties: {
+      token: { type: 'string', minLength: 1, description: 'the token-id of the session' },
+      command: {
+        type: 'string',
+        minLength: 1,
+        maxLength: COMMAND_LINE_LIMITS.maxBytes,
+        description: `the command line, words separated by spaces: at most ${COMMAND_LINE_LIMITS.maxBytes} UTF-8 bytes, ${COMMAND_LINE_LIMITS.maxWords} words of ${COMMAND_LINE_LIMITS.maxWordBytes} bytes each, no control characters`,
+        examples: ['show running-config'],
+      },
+    },
+  },
+  AuthorizeResponse: {
+    oneOf: [
+      {
+        type: 'object',
+        description: 'TACACS+ permitted the command',
+        required: ['permit', 'username', 'priv-lvl', 'command', 'session-id', 'cached'],
+        properties: { permit: { const: true }, ...authorizeSubject },
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        description: 'TACACS+ refused the command',
+        required: ['permit', 'code', 'detail', 'username', 'priv-lvl', 'command', 'session-id', 'cached'],
+        properties: {
+          permit: { const: false },
+          code: { const: COMMAND_DENIED },
+          detail: { type: 'string', description: 'who was refused, and the server’s message if it sent one' },
+          ...authorizeSubject,
+        },
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        description: 'the token is unknown or its session ended: nothing was asked of TACACS+',
+        required: ['permit', 'code', 'detail', 'command'],
+        properties: {
+          permit: { const: false },
+          code: { type: 'string', enum: Object.keys(TOKEN_REFUSALS) },
+          detail: { type: 'string' },
+          command: { type: 'string' },
         },
         additionalProperties: false,
       },

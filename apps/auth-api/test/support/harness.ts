@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
 import { hashPassword } from '@sessiond/passwords';
-import { TacacsServer, type TacacsFault } from '@sessiond/tacacs-server';
+import { TacacsServer, type TacacsFault, type TacacsServerTlsOptions } from '@sessiond/tacacs-server';
 import { RedisServer, redisForTests, uniqueKeyPrefix, waitFor, type TestRedis } from '@sessiond/test-utils';
 import { createHandler, createManagementApp, type Handler } from '../../src/app';
 import { contextOf } from '../../src/http/request-context';
@@ -40,8 +40,15 @@ export interface HarnessOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Number of TACACS+ servers (default 1), and their initial faults. */
   readonly tacacs?: readonly (TacacsFault | undefined)[];
+  /** The TACACS+ servers' users document entries (default TACACS_USERS), e.g. with `commands` rules. */
+  readonly tacacsUsers?: readonly Readonly<Record<string, unknown>>[];
   /** Start a private redis-server (needed to stop it); default: REDIS_URL or a shared private one. */
   readonly ownRedis?: boolean;
+  /**
+   * Serve TACACS+ over TLS 1.3 (RFC 9887) with these options; TACACS_SECRET is then not set (give
+   * TACACS_TLS and its files in `env`).
+   */
+  readonly tacacsTls?: TacacsServerTlsOptions;
 }
 
 export interface Harness {
@@ -81,8 +88,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const tacacs = await Promise.all(
     (options.tacacs ?? [undefined]).map(async (fault) => {
       const server = new TacacsServer({
-        key: TACACS_KEY,
-        users: { users: TACACS_USERS },
+        ...(options.tacacsTls !== undefined ? { tls: options.tacacsTls } : { key: TACACS_KEY }),
+        users: { users: options.tacacsUsers ?? TACACS_USERS },
         accountingFile: join(dir, `accounting-${Math.random().toString(36).slice(2)}.jsonl`),
         ...(fault !== undefined ? { fault } : {}),
       });
@@ -113,7 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // the 3 s AAA deadline behind other suites' busy processes. The priorities have their own tests.
     LOCAL_HASH_PRIORITY: 'normal',
     TACACS_SERVERS: tacacs.map((s) => `127.0.0.1:${s.port}`).join(','),
-    TACACS_SECRET: TACACS_KEY,
+    ...(options.tacacsTls === undefined ? { TACACS_SECRET: TACACS_KEY } : {}),
     LOCAL_USERS_FILE: localUsersFile,
     INTROSPECTION_CLIENTS_FILE: clientsFile,
     ADMIN_USERS: 'admin',

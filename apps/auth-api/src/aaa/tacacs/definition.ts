@@ -1,4 +1,11 @@
-import { envBool, envInt, resolveTacacsServers, tacacsEnv, TACACS_KEY_SECRETS } from '@sessiond/env-config';
+import {
+  envBool,
+  envInt,
+  resolveTacacsServers,
+  resolveTacacsTls,
+  tacacsEnv,
+  TACACS_KEY_SECRETS,
+} from '@sessiond/env-config';
 import { z } from 'zod';
 import type { AaaMethodDefinition } from '../registry';
 import type { TacacsSettings } from './settings';
@@ -12,6 +19,7 @@ const env = {
   TACACS_AUTHORIZATION: envBool.default(true),
   TACACS_ACCOUNTING: envBool.default(false),
   TACACS_SINGLE_CONNECT: envBool.default(false),
+  TACACS_SINGLE_CONNECT_POOL: envInt(1, 64).default(4),
   TACACS_HOLD_DOWN_MS: envInt(0, 3_600_000).default(30_000),
 };
 
@@ -32,13 +40,16 @@ export const tacacsDefinition: AaaMethodDefinition<'tacacs', typeof env, TacacsS
     if (entries === undefined && present['TACACS_SERVERS'] === undefined) {
       problems.push('TACACS_SERVERS: required when AAA_METHODS includes tacacs or TACACS_ACCOUNTING is true');
     }
-    const servers = resolveTacacsServers(entries, { present, unresolved }, problems);
+    const tls = resolveTacacsTls(present, problems);
+    const servers = resolveTacacsServers(entries, { present, unresolved }, problems, tls);
     return {
       servers,
+      tls,
       authType: values.TACACS_AUTH_TYPE,
       authorization: values.TACACS_AUTHORIZATION,
       accounting: values.TACACS_ACCOUNTING,
       singleConnect: values.TACACS_SINGLE_CONNECT,
+      singleConnectPool: values.TACACS_SINGLE_CONNECT_POOL,
       holdDownMs: values.TACACS_HOLD_DOWN_MS,
       sourceAddress: values.TACACS_SOURCE_ADDRESS,
       portName: values.TACACS_PORT_NAME,

@@ -34,6 +34,7 @@ export class TacacsServerStates {
         if (event.outcome !== 'error') this.change(event.server, 'up', undefined, undefined);
         else if (event.error?.code === 'TACACS_KEY_MISMATCH')
           this.change(event.server, 'key-mismatch', undefined, 'replies cannot be decrypted');
+        else if (event.error?.code === 'TACACS_TLS') this.tlsFailed(event.server, event.error.message);
         else this.touch(event.server, event.error?.code);
         break;
       case 'hold-down':
@@ -55,6 +56,15 @@ export class TacacsServerStates {
         this.logger.warn(
           { event: 'tacacs.weak-key', server: event.server, key_length: event.keyLength },
           `TACACS+ server ${event.server}: the shared key has ${event.keyLength} characters; use at least 16`,
+        );
+        break;
+      case 'single-connect-unsupported':
+        // The client emits this once per server; logins keep working, one connection each.
+        this.logger.warn(
+          { event: 'tacacs.single-connect-unsupported', server: event.server, reason: event.reason },
+          event.reason === 'declined'
+            ? `TACACS+ server ${event.server} declined single-connect (TACACS_SINGLE_CONNECT=true): using one connection per session for it`
+            : `TACACS+ server ${event.server} agreed to single-connect but closes the connection after each session: using one connection per session for it`,
         );
         break;
       case 'retry':
@@ -96,6 +106,20 @@ export class TacacsServerStates {
       );
     } else if (state === 'up' && previous === 'key-mismatch') {
       this.logger.info({ event: 'tacacs.key-ok', server }, `TACACS+ server ${server}: the key matches again`);
+    }
+  }
+
+  /** TLS handshake failed (RFC 9887): shown in /readyz, logged once per server until it changes. */
+  private tlsFailed(server: string, message: string): void {
+    const current = this.servers.get(server);
+    if (current === undefined) return;
+    const first = current.state !== 'down' || current.detail !== message;
+    this.touch(server, message);
+    if (first) {
+      this.logger.warn(
+        { event: 'tacacs.tls-failed', server },
+        `TACACS+ server ${server}: ${message}; check TACACS_TLS_CA_FILE, TACACS_TLS_SERVERNAME and the client certificate`,
+      );
     }
   }
 

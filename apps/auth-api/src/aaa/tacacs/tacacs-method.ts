@@ -6,14 +6,25 @@ import {
   TacacsProtocolError,
   TacacsServerError,
   TacacsTimeoutError,
+  TacacsTlsError,
+  tlsTransportFromFiles,
   type TacacsClientEvent,
   type TacacsServerFailure,
   type TacacsUnavailable,
 } from '@sessiond/tacacs-plus';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
-import type { AaaMethod, AaaOutcome, AaaRequest, AaaSourceState, AaaStep, UnavailableStatus } from '../types';
+import type {
+  AaaMethod,
+  AaaOutcome,
+  AaaRequest,
+  AaaSourceState,
+  AaaStep,
+  AaaUnavailable,
+  UnavailableStatus,
+} from '../types';
 import type { TacacsSettings } from './settings';
+import { TacacsCommands } from './tacacs-commands';
 import { TacacsServerStates } from './server-states';
 
 /** The method's name in sessions, introspection and problems. */
@@ -24,6 +35,7 @@ const STATUS: Record<TacacsUnavailable['reason'], UnavailableStatus> = {
   unreachable: 'unreachable',
   error: 'error',
   'key-mismatch': 'misconfigured',
+  tls: 'misconfigured',
 };
 
 /**
@@ -35,6 +47,8 @@ const STATUS: Record<TacacsUnavailable['reason'], UnavailableStatus> = {
 export class TacacsMethod implements AaaMethod {
   readonly name = TACACS_METHOD_NAME;
   readonly client: TacacsClient;
+  /** Command authorization and accounting (POST /authorize), on the same client and servers. */
+  readonly commands: TacacsCommands;
   private readonly serverStates: TacacsServerStates;
 
   constructor(
@@ -50,19 +64,25 @@ export class TacacsMethod implements AaaMethod {
       servers: settings.servers.map(({ host, port, key }) => ({
         host,
         port,
-        key,
+        ...(settings.tls === undefined ? { key } : {}),
         connectTimeoutMs: settings.timeoutMs,
         readTimeoutMs: settings.timeoutMs,
         singleConnect: settings.singleConnect,
         ...(settings.sourceAddress !== undefined ? { localAddress: settings.sourceAddress } : {}),
       })),
       retries: settings.retries,
+      maxConnections: settings.singleConnectPool,
       holdDownMs: settings.holdDownMs,
+      // RFC 9887: TLS 1.3, the certificates read once here; no shared key.
+      ...(settings.tls !== undefined ? { transport: tlsTransportFromFiles(settings.tls) } : {}),
       onEvent: (event) => {
         this.serverStates.observe(event);
         record(event, metrics);
       },
     });
+    this.commands = new TacacsCommands(this.name, this.client, settings, (result) =>
+      this.unavailable(result, []),
+    );
   }
 
   async authenticate(request: AaaRequest): Promise<AaaOutcome> {
@@ -126,7 +146,7 @@ export class TacacsMethod implements AaaMethod {
     return { method: this.name, server, result, ms: round(performance.now() - started) };
   }
 
-  private unavailable(result: TacacsUnavailable, before: readonly AaaStep[]): AaaOutcome {
+  private unavailable(result: TacacsUnavailable, before: readonly AaaStep[]): AaaUnavailable {
     const steps: AaaStep[] = [
       ...before,
       ...result.error.causes.map(({ server, attempt, error }) => ({
@@ -141,6 +161,7 @@ export class TacacsMethod implements AaaMethod {
       kind: 'unavailable',
       method: this.name,
       status: STATUS[result.reason],
+      ...(result.reason === 'tls' ? { misconfiguration: 'tls' as const } : {}),
       serversTried: result.serversTried,
       attempts: result.attempts,
       retryAt: result.retryAt,
@@ -154,6 +175,7 @@ export class TacacsMethod implements AaaMethod {
 function whyOf(error: TacacsServerFailure): AaaStep['result'] {
   if (error instanceof TacacsTimeoutError) return error.phase === 'deadline' ? 'deadline' : 'timeout';
   if (error instanceof TacacsKeyMismatchError) return 'key-mismatch';
+  if (error instanceof TacacsTlsError) return 'tls-error';
   if (error instanceof TacacsServerError) return 'server-error';
   if (error instanceof TacacsProtocolError) return 'protocol-error';
   if (error instanceof TacacsConnectionError) {
@@ -186,6 +208,7 @@ function record(event: TacacsClientEvent, metrics: Metrics): void {
     case 'recovered':
     case 'weak-key':
     case 'connection-opened':
+    case 'single-connect-unsupported':
       break; // logged by TacacsServerStates
   }
 }
