@@ -12,9 +12,9 @@ import { runProcess, startProcess, type Running } from '../common/processes';
 import { machineLine, markdownTable, median } from '../common/table';
 import type { LoadResult, LoadSpec } from './load';
 
-// `npm run bench` part 1: token validation over HTTP through sessiond (introspection, and
-// GET /token-services/{id} with X-auth-token) against three peers built here, all on one private
-// Redis, interleaved A B C D E for ROUNDS rounds, autocannon in a separate process, 100 connections
+// `npm run bench` part 1: token validation over HTTP through sessiond (introspection,
+// GET /token-services/{id} with X-auth-token, and forward-auth as nginx asks it) against three peers
+// built here, all on one private Redis, interleaved A B C D E F for ROUNDS rounds, autocannon in a separate process, 100 connections
 // over 10,000 distinct tokens. Targets (targets.md): ≥ 0.9 × bare, ≥ 1.8 × express-session,
 // p99 ≤ 1.2 × bare's p99.
 const TOKENS = 10_000;
@@ -137,6 +137,19 @@ async function main(): Promise<void> {
         ),
       },
       {
+        // What nginx auth_request sends: the token plus the original request's method and URI.
+        name: 'sessiond forward-auth (nginx-style auth request)',
+        commands: ['evalsha', 'eval'],
+        spec: spec(
+          ports.sessiond,
+          'GET',
+          sessions.map((s) => ({
+            path: '/api/v1/auth/forward-auth?priv-lvl=15',
+            headers: { 'x-auth-token': s.token, 'x-original-method': 'GET', 'x-original-uri': '/orders/7' },
+          })),
+        ),
+      },
+      {
         name: 'sessiond POST /introspect',
         commands: ['evalsha', 'eval'],
         spec: spec(
@@ -209,8 +222,9 @@ async function main(): Promise<void> {
         rounds: runs.map((r) => Math.round(r.requestsPerSecond)).join(' / '),
       };
     });
-    const [getRoute, introspect, bare, es, hello] = summary;
-    if (!getRoute || !introspect || !bare || !es || !hello) throw new Error('missing results');
+    const [getRoute, forwardAuth, introspect, bare, es, hello] = summary;
+    if (!getRoute || !forwardAuth || !introspect || !bare || !es || !hello)
+      throw new Error('missing results');
     const ratio = (a: number, b: number): string => (a / b).toFixed(2);
     process.stdout.write(
       `\n## Token validation over HTTP\n\n${new Date().toISOString()}, ${machineLine()}; ${CONNECTIONS} connections, ${TOKENS.toLocaleString('en-US')} distinct tokens, ${DURATION_S} s per run, ${ROUNDS} interleaved rounds, medians\n\n`,
@@ -252,7 +266,7 @@ async function main(): Promise<void> {
         '',
         '| target (targets.md) | result | measured |',
         '| --- | --- | --- |',
-        ...[getRoute, introspect].flatMap((s) => [
+        ...[getRoute, forwardAuth, introspect].flatMap((s) => [
           verdict(`${s.name} ≥ 0.9 × bare`, s.rps >= 0.9 * bare.rps, `${ratio(s.rps, bare.rps)} ×`),
           verdict(`${s.name} ≥ 1.8 × express-session`, s.rps >= 1.8 * es.rps, `${ratio(s.rps, es.rps)} ×`),
           verdict(

@@ -4,6 +4,7 @@ import type { SessionStore } from '@sessiond/session-store';
 import type { Cluster, Redis } from 'ioredis';
 import type { Accounting } from './aaa/accounting';
 import type { AaaChain } from './aaa/chain';
+import { CommandDecisions } from './auth/command-decisions';
 import type { FailureThrottle } from './auth/failure-throttle';
 import type { IntrospectionClients } from './auth/introspection-clients';
 import type { LoginThrottle } from './auth/login-throttle';
@@ -44,11 +45,14 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * The service's request handler (no listening: main.ts owns the server, tests use supertest):
- * the two token validations on node:http (routes/fast-routes.ts), every other route on Express.
+ * the token validations and forward-auth on node:http (routes/fast-routes.ts), every other route on
+ * Express.
  */
 export function createHandler(deps: AppDeps): Handler {
-  const app = createApp(deps);
-  const fast = fastRoutes({ ...deps, trust: trustOf(app) });
+  // One decision cache and accounting path for POST /authorize and forward-auth's command check.
+  const decisions = new CommandDecisions(deps);
+  const app = createApp(deps, decisions);
+  const fast = fastRoutes({ ...deps, decisions, trust: trustOf(app) });
   const headers = securityHeaders(deps.config);
   return (req, res) => {
     for (const [name, value] of headers) res.setHeader(name, value);
@@ -89,7 +93,7 @@ export function createManagementApp(deps: AppDeps): Express {
 }
 
 /** The Express application: login (passport), the other token routes, admin, operations. */
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps, decisions = new CommandDecisions(deps)): Express {
   const { config, metrics, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -108,7 +112,7 @@ export function createApp(deps: AppDeps): Express {
   };
   app.post(TOKEN_SERVICES_PATH, countLogin, ...loginHandlers({ ...deps, trust }));
   tokenServicesRoutes(app, { ...deps, trust });
-  authorizeRoutes(app, deps);
+  authorizeRoutes(app, { ...deps, decisions });
   adminRoutes(app, { ...deps, trust });
   publicOpsRoutes(app, deps);
   app.get(OPENAPI_PATH, (_req, res) => {

@@ -11,6 +11,7 @@ import {
   type ParsedEnv,
   type SessionStoreSettings,
 } from '@sessiond/env-config';
+import { COOKIE_NAME } from '@sessiond/protocol';
 import { z } from 'zod';
 import {
   AAA_ENV,
@@ -75,6 +76,8 @@ export interface Config {
    * permits and denials by username, priv-lvl and command, never an outage.
    */
   readonly authorizeCache: { readonly ttlMs: number; readonly maxEntries: number };
+  /** FORWARD_AUTH_COOKIE: the cookie /forward-auth also reads a token from (after the headers); none when unset. */
+  readonly forwardAuthCookie: string | undefined;
   readonly adminUsers: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly shutdownTimeoutMs: number;
@@ -131,6 +134,12 @@ const schema = z.object({
   INTROSPECTION_CLIENTS_FILE: envReadableFile.optional(),
   AUTHORIZE_CACHE_TTL_MS: envInt(0, 3_600_000).default(0),
   AUTHORIZE_CACHE_MAX_ENTRIES: envInt(1, 1_000_000).default(10_000),
+  FORWARD_AUTH_COOKIE: optionalText.pipe(
+    z
+      .string()
+      .regex(COOKIE_NAME, "must be a cookie name (letters, digits, !#$%&'*+.^_`|~-; at most 64)")
+      .optional(),
+  ),
   ADMIN_USERS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: envInt(100, 600_000).default(8_000),
@@ -217,6 +226,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     introspectionClientsFile: e.INTROSPECTION_CLIENTS_FILE,
     authorizeCache: { ttlMs: e.AUTHORIZE_CACHE_TTL_MS, maxEntries: e.AUTHORIZE_CACHE_MAX_ENTRIES },
+    forwardAuthCookie: e.FORWARD_AUTH_COOKIE,
     adminUsers: e.ADMIN_USERS.split(',')
       .map((u) => u.trim())
       .filter((u) => u !== ''),

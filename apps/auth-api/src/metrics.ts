@@ -19,6 +19,8 @@ export interface Metrics {
    * `aaa_unavailable`, `aaa_misconfigured`) and whether the decision cache gave it.
    */
   readonly commandAuthorizations: Counter<'result' | 'cached'>;
+  /** forward-auth answers: `allow`, or the problem code of a refusal. */
+  readonly forwardAuth: Counter<'result'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   /** Local password checks waiting for a hashing thread (at most LOCAL_HASH_QUEUE_MAX). */
   readonly localHashQueue: Gauge;
@@ -128,6 +130,12 @@ export function createMetrics(
       name: 'sessiond_command_authorizations_total',
       help: 'POST /authorize answers by result (permit, command_denied, a token refusal code, aaa_unavailable, aaa_misconfigured) and whether the decision cache gave them',
       labelNames: ['result', 'cached'],
+      registers: [registry],
+    }),
+    forwardAuth: new Counter({
+      name: 'sessiond_forward_auth_total',
+      help: 'forward-auth answers to proxies: allow, or the code of the refusal (token_missing, token_invalid, insufficient_privilege, command_denied, session_store_unavailable, ...)',
+      labelNames: ['result'],
       registers: [registry],
     }),
     httpDuration: new Histogram({

@@ -53,6 +53,30 @@ describe('requireSession in direct mode (the auth-api’s Redis)', () => {
     );
   });
 
+  it('tokenCookie: the token from a cookie when no header carries one (the forward-auth rule)', async () => {
+    const { token } = await login();
+    const withCookie = requireSession({
+      mode: 'direct',
+      redis: { url: stack.redis.url, keyPrefix: api.keyPrefix },
+      tokenCookie: 'sd_token',
+    });
+    try {
+      await withCookie.ready();
+      const app = protectedApp(withCookie);
+      const res = await request(app).get(WHOAMI).set('Cookie', `theme=dark; sd_token=${token}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ username: 'alice' });
+      expect((await request(app).get(WHOAMI).set('Cookie', `other=${token}`)).body).toMatchObject({
+        code: 'token_missing',
+      });
+    } finally {
+      await withCookie.close();
+    }
+    expect(() =>
+      requireSession({ mode: 'direct', redis: { url: stack.redis.url }, tokenCookie: 'bad name;' }),
+    ).toThrow(/tokenCookie/);
+  });
+
   it('missing, unknown, revoked and conflicting tokens: identical to the auth-api’s answers', async () => {
     const { token } = await login();
     await client.logout(token);

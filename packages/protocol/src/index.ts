@@ -15,6 +15,7 @@ export {
 } from './problems';
 export {
   AUTHORIZE_PATH,
+  FORWARD_AUTH_PATH,
   HEALTHZ_PATH,
   INTROSPECT_PATH,
   METRICS_PATH,
@@ -28,6 +29,17 @@ export {
   type PathParams,
 } from './routes';
 export { readToken, type TokenParse } from './token-header';
+export {
+  COOKIE_NAME,
+  TOKEN_REFUSAL_OF_REASON,
+  cookieValue,
+  parsePrivLvl,
+  privilegeRefusal,
+  readPresentedToken,
+  type PrivilegeRefusal,
+  type StoreRefusalReason,
+  type TokenHeaders,
+} from './access';
 export { COMMAND_DENIED, COMMAND_LINE_LIMITS, parseCommandLine, type CommandLineParse } from './command-line';
 export {
   MAX_TOKEN_LENGTH,

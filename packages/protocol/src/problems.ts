@@ -51,8 +51,9 @@ export const PROBLEMS = {
   /** Only @sessiond/client's middleware answers this one: it could not ask the auth-api. */
   sessiond_unavailable: { status: 503, title: 'Session service unavailable' },
   /**
-   * Only @sessiond/client's middleware answers this one: a route requires a command that TACACS+
-   * did not authorize for the session's user (POST /authorize said `permit: false`, issue 13).
+   * TACACS+ did not authorize a command for the session's user: the auth-api's forward-auth with
+   * `?command=tacacs` (issue 14), and the client middleware's route command (POST /authorize said
+   * `permit: false`, issue 13; /authorize itself answers 200 with this code in its body).
    */
   command_denied: { status: 403, title: 'Command not authorized' },
 } as const satisfies Record<string, { status: number; title: string; challenge?: Challenge }>;
@@ -60,10 +61,7 @@ export const PROBLEMS = {
 export type ProblemCode = keyof typeof PROBLEMS;
 
 /** The codes only @sessiond/client's middleware answers; the auth-api never does. */
-export const CLIENT_PROBLEM_CODES = [
-  'sessiond_unavailable',
-  'command_denied',
-] as const satisfies readonly ProblemCode[];
+export const CLIENT_PROBLEM_CODES = ['sessiond_unavailable'] as const satisfies readonly ProblemCode[];
 
 /** The codes the auth-api answers. */
 export type ServerProblemCode = Exclude<ProblemCode, (typeof CLIENT_PROBLEM_CODES)[number]>;

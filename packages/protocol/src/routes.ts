@@ -13,6 +13,11 @@ export const INTROSPECT_PATH = '/api/v1/auth/introspect';
  * user of a session run a command line? Asked of TACACS+ (issue 13).
  */
 export const AUTHORIZE_PATH = '/api/v1/auth/authorize';
+/**
+ * Forward authentication for reverse proxies (nginx auth_request, Caddy forward_auth, Traefik
+ * ForwardAuth, Envoy ext_authz): any method; `<path>/<anything>` too (Envoy's path_prefix).
+ */
+export const FORWARD_AUTH_PATH = '/api/v1/auth/forward-auth';
 /** Admin: any user's sessions, GET and DELETE. */
 export const USER_SESSIONS_PATH = '/api/v1/auth/users/{username}/sessions';
 /** The OpenAPI 3.1 document of every route. */

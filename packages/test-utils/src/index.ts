@@ -3,6 +3,14 @@ export { track } from './child-registry';
 export { freePort } from './free-port';
 export { uniqueKeyPrefix } from './key-prefix';
 export { ping } from './ping';
+export {
+  ProxyProcess,
+  startCaddy,
+  startEchoUpstream,
+  startNginx,
+  type EchoUpstream,
+  type EchoedRequest,
+} from './proxies';
 export { RedisCluster, type ClusterNode } from './redis-cluster';
 export { redisTimeMs, untilRedisTime, type RedisClock } from './redis-clock';
 export { pingWith, redisCommand, type RedisAccess } from './redis-probe';

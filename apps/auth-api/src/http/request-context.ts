@@ -8,6 +8,14 @@ export interface CurrentSession {
   readonly token: string;
 }
 
+/** forward-auth: the request a proxy asks about (its headers, bounded and checked). */
+export interface OriginalRequest {
+  readonly method?: string;
+  readonly uri?: string;
+  readonly host?: string;
+  readonly proto?: string;
+}
+
 /** What a request learns on its way, for its log line and metrics (Express or the fast routes). */
 export interface RequestContext {
   readonly reqId: string;
@@ -22,6 +30,9 @@ export interface RequestContext {
   readonly clientIp: string;
   /** Set by the handlers of audited decisions: the request's line becomes an audit record. */
   audit?: AuditFields;
+  /** forward-auth: the original request and the session's user, logged with the decision. */
+  original?: OriginalRequest;
+  username?: string;
   /** Sessions a login evicted: each gets an `evict` record. */
   evicted?: readonly SessionDescriptor[];
 }

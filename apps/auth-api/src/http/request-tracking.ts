@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { INTROSPECT_PATH } from '@sessiond/protocol';
+import { FORWARD_AUTH_PATH, INTROSPECT_PATH } from '@sessiond/protocol';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -86,13 +86,20 @@ export function trackRequest(
       }
       return;
     }
-    const routine = res.statusCode < 400 && (req.method === 'GET' || route === INTROSPECT_ROUTE);
+    // forward-auth allows are routine whatever the proxied method; its refusals name the original request.
+    const routine =
+      res.statusCode < 400 &&
+      (req.method === 'GET' || route === INTROSPECT_ROUTE || route === FORWARD_AUTH_PATH);
     if (routine && !logger.isLevelEnabled('debug')) return;
     logger[routine ? 'debug' : 'info'](
       {
         ...common,
         client_ip: context.clientIp,
+        ...(context.username !== undefined ? { username: context.username } : {}),
         ...(sessionId !== undefined ? { session_id: sessionId } : {}),
+        ...(context.original !== undefined && Object.keys(context.original).length > 0
+          ? { original: context.original }
+          : {}),
         ms,
       },
       'request',

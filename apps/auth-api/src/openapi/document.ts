@@ -1,6 +1,7 @@
 import {
   AUTHORIZE_PATH,
   CHALLENGES,
+  FORWARD_AUTH_PATH,
   HEALTHZ_PATH,
   INTROSPECT_PATH,
   OPENAPI_PATH,
@@ -53,6 +54,75 @@ const tokenErrors: Json = {
   ),
 };
 const tokenSecurity = [{ xAuthToken: [] }, { bearer: [] }];
+/** forward-auth answers any method; the document lists the methods OpenAPI can name. */
+const FORWARD_AUTH_METHODS = ['get', 'head', 'options', 'post', 'put', 'patch', 'delete'] as const;
+const forwardAuthParams: Json[] = [
+  {
+    name: 'priv-lvl',
+    in: 'query',
+    required: false,
+    description: 'the session’s priv-lvl must be at least this (0–15), else 403 insufficient_privilege',
+    schema: { type: 'integer', minimum: 0, maximum: 15 },
+  },
+  {
+    name: 'command',
+    in: 'query',
+    required: false,
+    description:
+      '`tacacs`: TACACS+ must authorize the command `<METHOD> <path>` of the original request (X-Original-Method / X-Original-URI, X-Forwarded-Method / X-Forwarded-Uri, or Envoy’s path suffix)',
+    schema: { type: 'string', enum: ['tacacs'] },
+  },
+];
+const identity = (description: string): Json => header(description);
+function forwardAuthOperation(method: string, suffix: boolean): Json {
+  return {
+    operationId: `forwardAuth${method[0]?.toUpperCase() ?? ''}${method.slice(1)}${suffix ? 'Suffix' : ''}`,
+    summary: suffix
+      ? 'forward-auth for Envoy ext_authz (HTTP): the original path appended to the path_prefix'
+      : 'forward-auth for reverse proxies (nginx auth_request, Caddy forward_auth, Traefik ForwardAuth): any method, body ignored',
+    description:
+      'Validates the token (X-auth-token, Authorization: Bearer, or the FORWARD_AUTH_COOKIE cookie) in one Redis round trip, counting as use (sliding idle expiry). With a path suffix (Envoy) the query string is the original request’s: the requirements then come from the headers X-Forward-Auth-Priv-Lvl and X-Forward-Auth-Command. docs/forward-auth.md has the proxy configurations.',
+    security: tokenSecurity,
+    ...(suffix ? {} : { parameters: forwardAuthParams }),
+    responses: {
+      '200': {
+        description: 'allowed: no body; the identity headers for the upstream (never the token)',
+        headers: {
+          'X-Auth-Request-User': identity('the username (percent-encoded if not printable ASCII)'),
+          'X-Auth-Request-Priv-Lvl': identity('the session’s TACACS+ priv-lvl'),
+          'X-Auth-Request-Session-Id': identity('the session-id (public handle)'),
+          'X-Auth-Request-Aaa': identity('the AAA method that authenticated the user'),
+          'Remote-User': identity('the username (Authelia’s header)'),
+          'Cache-Control': header('no-store'),
+        },
+      },
+      '400': plain(
+        'different tokens in X-auth-token and Authorization, a bad priv-lvl or command parameter, or command=tacacs without the original request',
+        'invalid_request',
+      ),
+      '401': tokenErrors['401'],
+      '403': problem('priv-lvl below the required one, or TACACS+ denied the command', {
+        oneOf: [ref('InsufficientPrivilegeProblem'), ref('CommandDeniedProblem')],
+      }),
+      '501': plain(
+        'command=tacacs but AAA_METHODS has no TACACS+ (never a permit or a deny)',
+        'command_authorization_unavailable',
+      ),
+      '502': problem(
+        'command=tacacs: no TACACS+ reply could be decrypted (shared-secret mismatch), or TLS verification failed',
+        ref('AaaMisconfiguredProblem'),
+      ),
+      '503': problem(
+        'Redis unavailable (never a 200 or a 401), or command=tacacs and no TACACS+ server answered',
+        { oneOf: [plainProblem('session_store_unavailable'), ref('AaaUnavailableProblem')] },
+        retryAfter,
+      ),
+    },
+  };
+}
+const forwardAuthPath = (suffix: boolean): Json =>
+  Object.fromEntries(FORWARD_AUTH_METHODS.map((method) => [method, forwardAuthOperation(method, suffix)]));
+
 const sessionIdParam = {
   name: 'sessionId',
   in: 'path',
@@ -265,6 +335,19 @@ export const OPENAPI_DOCUMENT: Json = withDefaultResponses({
           ),
         },
       },
+    },
+    [FORWARD_AUTH_PATH]: forwardAuthPath(false),
+    [`${FORWARD_AUTH_PATH}/{path}`]: {
+      parameters: [
+        {
+          name: 'path',
+          in: 'path',
+          required: true,
+          description: 'the original request’s path (and query), as Envoy appends it to its path_prefix',
+          schema: { type: 'string' },
+        },
+      ],
+      ...forwardAuthPath(true),
     },
     [USER_SESSIONS_PATH]: {
       parameters: [usernameParam],

@@ -291,6 +291,11 @@ export const SCHEMAS: Record<string, unknown> = {
     { priv_lvl: privLvl, required_priv_lvl: privLvl },
     ['priv_lvl', 'required_priv_lvl'],
   ),
+  CommandDeniedProblem: problem(
+    ['command_denied'],
+    { command: { type: 'string', description: 'the command TACACS+ was asked: `<METHOD> <path>`' } },
+    ['command'],
+  ),
   SessionLimitProblem: problem(
     ['session_limit_reached'],
     {

@@ -1,36 +1,28 @@
-import { randomUUID } from 'node:crypto';
 import type { IRouter, Response } from 'express';
 import { AUTHORIZE_PATH, COMMAND_DENIED, parseCommandLine } from '@sessiond/protocol';
 import type { SessionDescriptor, SessionStore } from '@sessiond/session-store';
-import type { AaaChain } from '../aaa/chain';
-import { CommandAccounting } from '../aaa/command-accounting';
-import { commandAuthorizationOf, type CommandAuthorization } from '../aaa/commands';
 import { authenticateClient } from '../auth/client-authentication';
-import { DecisionCache, type CachedDecision } from '../auth/decision-cache';
+import { CommandOutage, type CommandDecision, type CommandDecisions } from '../auth/command-decisions';
 import type { FailureThrottle } from '../auth/failure-throttle';
 import type { IntrospectionClients } from '../auth/introspection-clients';
 import { invalidTokenProblem } from '../auth/token-auth';
-import type { Config } from '../config';
-import { aaaProblem, auditAaa } from '../http/aaa-problem';
 import type { AuditFields } from '../http/audit';
 import { parseBasicAuthorization } from '../http/basic-credentials';
 import { ProblemError } from '../http/problem-error';
 import { readObjectBody } from '../http/read-body';
 import { contextOf, type RequestContext } from '../http/request-context';
-import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 
 export { AUTHORIZE_PATH };
 
 export interface AuthorizeDeps {
-  readonly config: Config;
   readonly store: SessionStore;
-  readonly aaa: AaaChain;
   readonly introspectionClients: IntrospectionClients;
   /** The same instance as introspection's: a client's failures count once, wherever they happen. */
   readonly clientThrottle: FailureThrottle;
   readonly metrics: Metrics;
-  readonly logger: Logger;
+  /** Shared with forward-auth's command check: one decision cache, one accounting path. */
+  readonly decisions: CommandDecisions;
 }
 
 /** A token and a command line (at most 1 KiB; JSON escapes can make that ~6 KiB), and room to spare. */
@@ -45,10 +37,7 @@ const BODY = { maxBytes: 8 * 1024, maxFields: 20 };
  * (never a guess); 501 command_authorization_unavailable when AAA_METHODS has no TACACS+.
  */
 export function authorizeRoutes(router: IRouter, deps: AuthorizeDeps): void {
-  const { config, store, metrics, introspectionClients, clientThrottle } = deps;
-  const commands = commandAuthorizationOf(deps.aaa.methods);
-  const accounting = new CommandAccounting(commands, config.aaa.deadlineMs, deps.logger, metrics);
-  const cache = new DecisionCache(config.authorizeCache.ttlMs, config.authorizeCache.maxEntries);
+  const { store, metrics, introspectionClients, clientThrottle, decisions } = deps;
   const invalidClient = (): ProblemError =>
     new ProblemError(
       'invalid_client',
@@ -74,7 +63,7 @@ export function authorizeRoutes(router: IRouter, deps: AuthorizeDeps): void {
       context.clientIp,
       invalidClient,
     );
-    if (commands === undefined) throw notConfigured();
+    decisions.require();
     const { token, words, line } = await readRequest(req);
     audit.command = line;
     const result = await store.validate(token, { touch: true });
@@ -90,55 +79,21 @@ export function authorizeRoutes(router: IRouter, deps: AuthorizeDeps): void {
     const { session } = result;
     context.sessionId = session.sessionId;
     audit.username = session.username;
-    const cached = cache.get(session.username, session.privLvl, line);
-    const decision = cached ?? (await ask(commands, session, words, audit));
-    if (cached === undefined) cache.set(session.username, session.privLvl, line, decision);
-    audit.permit = decision.permit;
-    audit.cached = cached !== undefined;
-    accounting.record({
-      username: session.username,
-      words,
-      privLvl: session.privLvl,
-      remAddr: session.sourceIp,
-      taskId: randomUUID(),
-      permitted: decision.permit,
-    });
-    const answer = answerOf(session, line, decision, cached !== undefined, commands);
-    decided(context, res, decision.permit ? 'permit' : COMMAND_DENIED, cached !== undefined, answer);
-  });
-
-  /** TACACS+'s decision; an outage becomes its problem (503, or 502 for a key mismatch), never a decision. */
-  async function ask(
-    commands: CommandAuthorization,
-    session: SessionDescriptor,
-    words: readonly string[],
-    audit: AuditFields,
-  ): Promise<CachedDecision> {
-    const outcome = await commands.authorize({
-      username: session.username,
-      words,
-      privLvl: session.privLvl,
-      remAddr: session.sourceIp,
-      signal: AbortSignal.timeout(config.aaa.deadlineMs),
-    });
-    if (outcome.kind === 'unavailable') {
-      const unavailable = {
-        kind: 'unavailable',
-        cause: outcome,
-        fallback: undefined,
-        steps: outcome.steps,
-      } as const;
-      audit.aaa = auditAaa(unavailable);
-      const problem = aaaProblem(unavailable, {
-        timeoutMs: config.aaa.timeoutMs,
-        retries: config.aaa.retries,
-      });
-      metrics.commandAuthorizations.inc({ result: problem.code, cached: 'false' });
-      throw problem;
+    let decision: CommandDecision;
+    try {
+      decision = await decisions.decide(session, words, line);
+    } catch (error) {
+      if (!(error instanceof CommandOutage)) throw error;
+      audit.aaa = error.aaa;
+      metrics.commandAuthorizations.inc({ result: error.problem.code, cached: 'false' });
+      throw error.problem;
     }
-    audit.aaa = { method: outcome.method, server: outcome.server, steps: outcome.steps };
-    return { permit: outcome.kind === 'permit', serverMsg: outcome.kind === 'deny' ? outcome.serverMsg : '' };
-  }
+    if (decision.aaa !== undefined) audit.aaa = decision.aaa;
+    audit.permit = decision.permit;
+    audit.cached = decision.cached;
+    const answer = answerOf(session, line, decision, decisions.method ?? 'tacacs');
+    decided(context, res, decision.permit ? 'permit' : COMMAND_DENIED, decision.cached, answer);
+  });
 
   function decided(
     context: RequestContext,
@@ -173,30 +128,31 @@ async function readRequest(
 function answerOf(
   session: SessionDescriptor,
   line: string,
-  decision: CachedDecision,
-  cached: boolean,
-  commands: CommandAuthorization,
+  decision: CommandDecision,
+  method: string,
 ): Record<string, unknown> {
   const who = {
     username: session.username,
     'priv-lvl': session.privLvl,
     command: line,
     'session-id': session.sessionId,
-    cached,
+    cached: decision.cached,
   };
   if (decision.permit) return { permit: true, ...who };
-  const message = decision.serverMsg.trim().slice(0, 200);
   return {
     permit: false,
     code: COMMAND_DENIED,
-    detail: `${commands.method} did not authorize this command for ${session.username} at priv-lvl ${session.privLvl}${message !== '' ? `: ${message}` : ''}`,
+    detail: commandDeniedDetail(method, session, decision),
     ...who,
   };
 }
 
-function notConfigured(): ProblemError {
-  return new ProblemError(
-    'command_authorization_unavailable',
-    'command authorization needs TACACS+: add tacacs to AAA_METHODS (with TACACS_SERVERS); nothing is permitted or denied without it',
-  );
+/** Why a command was denied, with the server's own message (bounded). */
+export function commandDeniedDetail(
+  method: string,
+  session: SessionDescriptor,
+  decision: CommandDecision,
+): string {
+  const message = decision.serverMsg.trim().slice(0, 200);
+  return `${method} did not authorize this command for ${session.username} at priv-lvl ${session.privLvl}${message !== '' ? `: ${message}` : ''}`;
 }

@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { INTROSPECT_PATH, SESSION_PATH as SESSION_TEMPLATE, routePattern } from '@sessiond/protocol';
+import {
+  FORWARD_AUTH_PATH,
+  INTROSPECT_PATH,
+  SESSION_PATH as SESSION_TEMPLATE,
+  routePattern,
+} from '@sessiond/protocol';
 import { sameUser, type SessionStore } from '@sessiond/session-store';
 import { authenticateClient } from '../auth/client-authentication';
+import type { CommandDecisions } from '../auth/command-decisions';
 import type { FailureThrottle } from '../auth/failure-throttle';
 import type { IntrospectionClients } from '../auth/introspection-clients';
 import { authenticateToken } from '../auth/token-auth';
@@ -16,14 +22,23 @@ import { linkBase, type TrustProxy } from '../http/request-base';
 import type { RequestContext } from '../http/request-context';
 import { trackRequest, type Tracking } from '../http/request-tracking';
 import { sendJson, sendProblem } from '../http/respond';
+import { forwardAuthHandler } from './forward-auth';
 
 export const SESSION_PATH = routePattern(SESSION_TEMPLATE);
-export { INTROSPECT_PATH };
+export { FORWARD_AUTH_PATH, INTROSPECT_PATH };
+/** Envoy's ext_authz appends the original path to the configured path_prefix. */
+export const FORWARD_AUTH_SUFFIX_PATH = `${FORWARD_AUTH_PATH}/:path`;
+/** forward-auth answers any method; these are the ones the OpenAPI document lists. */
+const FORWARD_AUTH_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** The routes served here, outside Express (the OpenAPI test checks them with Express's). */
 export const FAST_ROUTES = [
   { method: 'GET', path: SESSION_PATH },
   { method: 'POST', path: INTROSPECT_PATH },
+  ...FORWARD_AUTH_METHODS.flatMap((method) => [
+    { method, path: FORWARD_AUTH_PATH },
+    { method, path: FORWARD_AUTH_SUFFIX_PATH },
+  ]),
 ] as const;
 
 export interface FastRouteDeps extends Tracking {
@@ -33,11 +48,15 @@ export interface FastRouteDeps extends Tracking {
   /** Failed client authentications per client id and address (auth/client-authentication.ts). */
   readonly clientThrottle: FailureThrottle;
   readonly trust: TrustProxy;
+  /** forward-auth's `?command=tacacs` (shared with POST /authorize). */
+  readonly decisions: CommandDecisions;
 }
 
 // Case-insensitive, one optional trailing slash: what Express's default routing matches.
 const SESSION_ROUTE = /^\/api\/v1\/auth\/token-services\/([^/]+)\/?$/i;
 const INTROSPECT_ROUTE = /^\/api\/v1\/auth\/introspect\/?$/i;
+// The path itself, or with Envoy's suffix (the original path, kept as sent).
+const FORWARD_AUTH_ROUTE = /^\/api\/v1\/auth\/forward-auth(?:\/(.*))?$/i;
 const BODY = { maxBytes: 8 * 1024, maxFields: 20 };
 
 type Handler = (
@@ -48,8 +67,8 @@ type Handler = (
 ) => Promise<void>;
 
 /**
- * The two token validations other services call all day, `GET /token-services/{id}` and
- * `POST /introspect`, served straight on node:http: Express 5 costs ~57 µs of CPU per request here
+ * The token validations other services and proxies call all day, `GET /token-services/{id}`,
+ * `POST /introspect` and forward-auth (any method), served straight on node:http: Express 5 costs ~57 µs of CPU per request here
  * (a constant-JSON route: 70 µs in Express, 13 µs without; bench/results), more than the rest of a
  * validation. Same contract, problems, logging and metrics as every other route; everything else
  * goes to Express. Returns false for requests it does not serve.
@@ -57,6 +76,7 @@ type Handler = (
 export function fastRoutes(deps: FastRouteDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const getSession = getSessionHandler(deps);
   const introspect = introspectHandler(deps);
+  const forwardAuth = forwardAuthHandler(deps);
   return (req, res) => {
     const url = req.url ?? '';
     const query = url.indexOf('?');
@@ -66,6 +86,15 @@ export function fastRoutes(deps: FastRouteDeps): (req: IncomingMessage, res: Ser
       if (match !== null) return serve(deps, req, res, SESSION_PATH, getSession, match[1] ?? '');
     } else if (req.method === 'POST' && INTROSPECT_ROUTE.test(path)) {
       return serve(deps, req, res, INTROSPECT_PATH, introspect, '');
+    }
+    const forward = FORWARD_AUTH_ROUTE.exec(path);
+    if (forward !== null) {
+      // Envoy's suffix is the original path with its query: take it from the raw URL.
+      const suffix = forward[1] === undefined ? undefined : url.slice(FORWARD_AUTH_PATH.length + 1);
+      const ownQuery = suffix === undefined && query >= 0 ? url.slice(query + 1) : '';
+      return serve(deps, req, res, FORWARD_AUTH_PATH, (rq, rs, context) =>
+        forwardAuth(rq, rs, context, suffix, ownQuery),
+      );
     }
     return false;
   };
@@ -77,7 +106,7 @@ function serve(
   res: ServerResponse,
   route: string,
   handler: Handler,
-  param: string,
+  param = '',
 ): true {
   const context = trackRequest(req, res, deps, () => route);
   handler(req, res, context, param).catch((error: unknown) => {

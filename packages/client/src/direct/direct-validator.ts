@@ -1,16 +1,8 @@
-import type { InvalidReason, SessionDescriptor } from '@sessiond/session-store';
-import { DETAILS } from '@sessiond/protocol';
-import type { TokenProblemCode } from '../middleware/problems';
+import type { SessionDescriptor } from '@sessiond/session-store';
+import { DETAILS, TOKEN_REFUSAL_OF_REASON } from '@sessiond/protocol';
 import type { SessiondSession } from '../middleware/session';
 import { DEFAULT_RETRY_AFTER_S, type TokenValidator } from '../middleware/validators';
 import type { TokenStore } from './options';
-
-const REASON_CODE: Record<InvalidReason, TokenProblemCode> = {
-  invalid: 'token_invalid',
-  revoked: 'token_revoked',
-  evicted: 'session_evicted',
-  lifetime_exceeded: 'session_lifetime_exceeded',
-};
 
 /** Direct mode: one Redis round trip through the SessionStore the auth-api writes to. */
 export function directValidator(
@@ -22,7 +14,7 @@ export function directValidator(
     mode: 'direct',
     async validate(token) {
       const result = await store.validate(token, { touch });
-      if (!result.valid) return { valid: false, code: REASON_CODE[result.reason] };
+      if (!result.valid) return { valid: false, code: TOKEN_REFUSAL_OF_REASON[result.reason] };
       return { valid: true, session: fromDescriptor(result.session) };
     },
     outage(error) {

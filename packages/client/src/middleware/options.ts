@@ -1,3 +1,4 @@
+import { COOKIE_NAME } from '@sessiond/protocol';
 import { InvalidOptionsError } from '../errors';
 import { integer, type SessionClientOptions } from '../options';
 import type { SessionClient } from '../session-client';
@@ -8,6 +9,11 @@ import { resolveCommand, type CommandOf, type CommandOption } from './command-ch
 export interface CommonOptions {
   /** Refuse sessions below this TACACS+ privilege level with 403 insufficient_privilege (0–15; default none). */
   readonly requiredPrivLvl?: number;
+  /**
+   * A cookie to read the token from when neither X-auth-token nor Authorization: Bearer is sent
+   * (browser-facing routes; the auth-api's FORWARD_AUTH_COOKIE does the same). Default: none.
+   */
+  readonly tokenCookie?: string;
   /** Count each validation as activity, sliding the idle deadline like the auth-api's own routes (default true). */
   readonly touch?: boolean;
   /** Positive cache, off by default. A revoked token stays accepted until its entry expires (ttlMs). */
@@ -45,6 +51,7 @@ export type RequireSessionOptions = IntrospectionClientOptions | IntrospectionUr
 
 export interface ResolvedCommon {
   readonly requiredPrivLvl: number | undefined;
+  readonly tokenCookie: string | undefined;
   readonly touch: boolean;
   readonly cache:
     { readonly ttlMs: number; readonly maxEntries: number; readonly now: () => number } | undefined;
@@ -57,7 +64,13 @@ const MAX_CACHE_TTL_MS = 3_600_000;
 
 /** Checks the options every mode shares; errors name the option. */
 export function resolveCommon(options: CommonOptions): ResolvedCommon {
-  const { requiredPrivLvl, touch = true, cache, onError } = options;
+  const { requiredPrivLvl, touch = true, cache, onError, tokenCookie } = options;
+  if (tokenCookie !== undefined && (typeof tokenCookie !== 'string' || !COOKIE_NAME.test(tokenCookie))) {
+    throw new InvalidOptionsError(
+      'tokenCookie',
+      'must be a cookie name (RFC 6265 token, at most 64 characters)',
+    );
+  }
   if (typeof touch !== 'boolean') throw new InvalidOptionsError('touch', 'must be true or false');
   if (onError !== undefined && typeof onError !== 'function') {
     throw new InvalidOptionsError('onError', 'must be a function');
@@ -71,6 +84,7 @@ export function resolveCommon(options: CommonOptions): ResolvedCommon {
   return {
     requiredPrivLvl:
       requiredPrivLvl === undefined ? undefined : integer('requiredPrivLvl', requiredPrivLvl, 0, 15),
+    tokenCookie,
     touch,
     cache:
       cache === undefined

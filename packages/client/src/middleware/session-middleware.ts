@@ -4,7 +4,7 @@ import type { SessionClient } from '../session-client';
 import { TokenCache } from './cache';
 import { checkRouteCommand } from './command-check';
 import type { ResolvedCommon } from './options';
-import { DETAILS, TOKEN_REFUSALS, readToken } from '@sessiond/protocol';
+import { DETAILS, TOKEN_REFUSALS, privilegeRefusal, readPresentedToken } from '@sessiond/protocol';
 import { sendProblem } from './problems';
 import type { RequestWithSession, SessiondSession } from './session';
 import type { TokenValidator, Verdict } from './validators';
@@ -29,7 +29,7 @@ type Decision =
 
 /**
  * The middleware both modes share, around the validator of one: reads the token like the auth-api
- * (X-auth-token or Authorization: Bearer), validates it (through the cache, if any), puts the session
+ * (X-auth-token or Authorization: Bearer, then the `tokenCookie` if set), validates it (through the cache, if any), puts the session
  * on `req.sessiond` and calls next(). Refusals are the auth-api's problem+json bodies; an answer that
  * cannot be had is a 503 with Retry-After, never a 401; unexpected errors go to next(error).
  */
@@ -46,7 +46,7 @@ export function sessionMiddleware(
   let closing: Promise<void> | undefined;
 
   const decide = async (req: IncomingMessage, res: ServerResponse): Promise<Decision> => {
-    const parsed = readToken(req.headers['x-auth-token'], req.headers.authorization);
+    const parsed = readPresentedToken(req.headers, common.tokenCookie);
     if (parsed.kind === 'conflict') {
       sendProblem(res, 'invalid_request', DETAILS.tokenConflict);
       return { kind: 'answered' };
@@ -70,14 +70,10 @@ export function sessionMiddleware(
       session = verdict.session;
       cache?.set(parsed.token, session);
     }
-    const required = common.requiredPrivLvl;
-    if (required !== undefined && session.privLvl < required) {
-      sendProblem(
-        res,
-        'insufficient_privilege',
-        `authenticated, but priv-lvl ${session.privLvl} is below the required ${required}`,
-        { priv_lvl: session.privLvl, required_priv_lvl: required },
-      );
+    // The same rule as the auth-api's forward-auth (@sessiond/protocol's access module).
+    const refusal = privilegeRefusal(session.privLvl, common.requiredPrivLvl);
+    if (refusal !== undefined) {
+      sendProblem(res, refusal.code, refusal.detail, refusal.extensions);
       return { kind: 'answered' };
     }
     if (command !== undefined && authorizer !== undefined) {
