@@ -44,7 +44,10 @@ const allowed = (o: Outcome): boolean => (o.status >= 200 && o.status < 300) || 
  * speak; a body shorter than its Content-Length; bytes after the body) may get the connection closed
  * without an answer: Node's HTTP server refuses them before the application sees a request.
  */
-const refusedFraming = (o: Outcome): boolean => o.label === 'raw' && o.error === 'closed without a reply';
+const refusedFraming = (o: Outcome): boolean =>
+  (o.label === 'raw' && o.error === 'closed without a reply') ||
+  // Node's HTTP server has no 'connect' listener here, so it closes a CONNECT request's socket itself.
+  (o.label.startsWith('CONNECT ') && o.error === 'ECONNRESET');
 
 async function runAll(port: number, requests: readonly HostileRequest[]): Promise<Outcome[]> {
   const agent = keepAliveAgent(WORKERS);
