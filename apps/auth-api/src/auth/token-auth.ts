@@ -17,7 +17,7 @@ export function invalidTokenProblem(reason: InvalidReason): ProblemError {
 }
 
 /** The presented token, or the 400 / 401 problem for a conflicting or missing one. */
-export function presentedToken(headers: IncomingHttpHeaders, cookieName?: string): string {
+function presentedToken(headers: IncomingHttpHeaders, cookieName?: string): string {
   const parsed: TokenParse = readPresentedToken(headers, cookieName);
   if (parsed.kind === 'conflict') throw new ProblemError('invalid_request', DETAILS.tokenConflict);
   if (parsed.kind === 'missing') throw new ProblemError('token_missing', DETAILS.tokenMissing);

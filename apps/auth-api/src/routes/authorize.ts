@@ -1,13 +1,11 @@
 import type { IRouter, Response } from 'express';
 import { AUTHORIZE_PATH, COMMAND_DENIED, parseCommandLine } from '@sessiond/protocol';
 import type { SessionDescriptor, SessionStore } from '@sessiond/session-store';
-import { authenticateClient } from '../auth/client-authentication';
+import { authenticateServiceClient } from '../auth/client-authentication';
 import { CommandOutage, type CommandDecision, type CommandDecisions } from '../auth/command-decisions';
 import type { FailureThrottle } from '../auth/failure-throttle';
 import type { IntrospectionClients } from '../auth/introspection-clients';
 import { invalidTokenProblem } from '../auth/token-auth';
-import type { AuditFields } from '../http/audit';
-import { parseBasicAuthorization } from '../http/basic-credentials';
 import { ProblemError } from '../http/problem-error';
 import { readObjectBody } from '../http/read-body';
 import { contextOf, type RequestContext } from '../http/request-context';
@@ -37,31 +35,17 @@ const BODY = { maxBytes: 8 * 1024, maxFields: 20 };
  * (never a guess); 501 command_authorization_unavailable when AAA_METHODS has no TACACS+.
  */
 export function authorizeRoutes(router: IRouter, deps: AuthorizeDeps): void {
-  const { store, metrics, introspectionClients, clientThrottle, decisions } = deps;
-  const invalidClient = (): ProblemError =>
-    new ProblemError(
-      'invalid_client',
-      'command authorization needs the Basic credentials of a client in INTROSPECTION_CLIENTS_FILE',
-    );
-  const verify = (id: string, secret: string): Promise<boolean> => introspectionClients.verify(id, secret);
+  const { store, metrics, decisions } = deps;
 
   router.post(AUTHORIZE_PATH, async (req, res) => {
     const context = contextOf(res);
-    const credentials = parseBasicAuthorization(req.headers.authorization);
     // Every decision and every refusal is an audit record (the request's one line).
-    const audit: AuditFields = {
-      event: 'authorize',
-      ...(credentials.kind === 'credentials' ? { clientId: credentials.username } : {}),
-    };
-    context.audit = audit;
-    if (credentials.kind === 'malformed') throw new ProblemError('invalid_request', credentials.reason);
-    if (credentials.kind === 'missing') throw invalidClient();
-    await authenticateClient(
-      clientThrottle,
-      verify,
-      { id: credentials.username, secret: credentials.password },
-      context.clientIp,
-      invalidClient,
+    const audit = await authenticateServiceClient(
+      req.headers,
+      context,
+      deps,
+      'authorize',
+      'command authorization',
     );
     decisions.require();
     const { token, words, line } = await readRequest(req);

@@ -6,17 +6,15 @@ import {
   routePattern,
 } from '@sessiond/protocol';
 import { sameUser, type SessionStore } from '@sessiond/session-store';
-import { authenticateClient } from '../auth/client-authentication';
+import { authenticateServiceClient } from '../auth/client-authentication';
 import type { CommandDecisions } from '../auth/command-decisions';
 import type { FailureThrottle } from '../auth/failure-throttle';
 import type { IntrospectionClients } from '../auth/introspection-clients';
 import { authenticateToken } from '../auth/token-auth';
 import type { Config } from '../config';
-import { parseBasicAuthorization } from '../http/basic-credentials';
 import { introspectionBody, sessionItem } from '../http/cisco';
 import { problemFor } from '../http/error-handler';
 import { ProblemError } from '../http/problem-error';
-import type { AuditFields } from '../http/audit';
 import { readObjectBody } from '../http/read-body';
 import { linkBase, type TrustProxy } from '../http/request-base';
 import type { RequestContext } from '../http/request-context';
@@ -141,31 +139,12 @@ function getSessionHandler({ config, store, metrics }: FastRouteDeps): Handler {
   };
 }
 
-function introspectHandler({ store, metrics, introspectionClients, clientThrottle }: FastRouteDeps): Handler {
-  const invalidClient = (): ProblemError =>
-    new ProblemError(
-      'invalid_client',
-      'introspection needs the Basic credentials of a client in INTROSPECTION_CLIENTS_FILE',
-    );
-  const verify = (id: string, secret: string): Promise<boolean> => introspectionClients.verify(id, secret);
+function introspectHandler(deps: FastRouteDeps): Handler {
+  const { store, metrics } = deps;
   return async (req, res, context) => {
-    const credentials = parseBasicAuthorization(req.headers.authorization);
     // Refusals are audited (a service probing with wrong secrets, tokens found dead); answers with an
     // active token are routine and stay at debug.
-    const audit: AuditFields = {
-      event: 'introspect',
-      ...(credentials.kind === 'credentials' ? { clientId: credentials.username } : {}),
-    };
-    context.audit = audit;
-    if (credentials.kind === 'malformed') throw new ProblemError('invalid_request', credentials.reason);
-    if (credentials.kind === 'missing') throw invalidClient();
-    await authenticateClient(
-      clientThrottle,
-      verify,
-      { id: credentials.username, secret: credentials.password },
-      context.clientIp,
-      invalidClient,
-    );
+    const audit = await authenticateServiceClient(req.headers, context, deps, 'introspect', 'introspection');
     const { token, touch } = await readObjectBody(req, BODY);
     if (typeof token !== 'string' || token === '')
       throw new ProblemError('invalid_request', 'the body needs a "token" string');

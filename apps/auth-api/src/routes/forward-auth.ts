@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parseCommandLine, parsePrivLvl, privilegeRefusal, COMMAND_DENIED } from '@sessiond/protocol';
-import { StoreUnavailableError, type SessionDescriptor, type SessionStore } from '@sessiond/session-store';
+import type { SessionDescriptor, SessionStore } from '@sessiond/session-store';
 import { CommandOutage, type CommandDecisions } from '../auth/command-decisions';
-import { invalidTokenProblem, presentedToken } from '../auth/token-auth';
+import { authenticateToken } from '../auth/token-auth';
 import type { Config } from '../config';
 import { ProblemError } from '../http/problem-error';
 import type { OriginalRequest, RequestContext } from '../http/request-context';
@@ -53,30 +53,20 @@ export function forwardAuthHandler(deps: ForwardAuthDeps) {
     req.resume();
     const original = originalRequest(req, suffix);
     context.original = original;
-    try {
-      const wanted = suffix === undefined ? fromQuery(query) : fromHeaders(req.headers);
-      const token = presentedToken(req.headers, config.forwardAuthCookie);
-      const result = await store.validate(token);
-      metrics.validations.inc({ result: result.valid ? 'valid' : result.reason });
-      if (!result.valid) throw invalidTokenProblem(result.reason);
-      const { session } = result;
-      context.sessionId = session.sessionId;
-      context.username = session.username;
-      const refusal = privilegeRefusal(session.privLvl, wanted.privLvl);
-      if (refusal !== undefined) throw new ProblemError(refusal.code, refusal.detail, refusal.extensions);
-      if (wanted.command) await checkCommand(decisions, session, original);
-      metrics.forwardAuth.inc({ result: 'allow' });
-      allow(res, session);
-    } catch (error) {
-      const code =
-        error instanceof ProblemError
-          ? error.code
-          : error instanceof StoreUnavailableError
-            ? 'session_store_unavailable'
-            : 'error';
-      metrics.forwardAuth.inc({ result: code });
-      throw error;
-    }
+    // Counted once answered: `allow`, or the code the refusal was answered with (problemFor's).
+    res.once('finish', () => {
+      metrics.forwardAuth.inc({
+        result: res.statusCode === 200 ? 'allow' : (context.code ?? String(res.statusCode)),
+      });
+    });
+    const wanted = suffix === undefined ? fromQuery(query) : fromHeaders(req.headers);
+    const { session } = await authenticateToken(req.headers, store, metrics, config.forwardAuthCookie);
+    context.sessionId = session.sessionId;
+    context.username = session.username;
+    const refusal = privilegeRefusal(session.privLvl, wanted.privLvl);
+    if (refusal !== undefined) throw new ProblemError(refusal.code, refusal.detail, refusal.extensions);
+    if (wanted.command) await checkCommand(decisions, session, original);
+    allow(res, session);
   };
 }
 
