@@ -33,6 +33,12 @@ dc() {
     -f docker-compose.yml -f docker-compose.demo.yml -f test/compose/override.yml "$@"
 }
 
+# The forward-auth demo on top of the demo stack (docker-compose.forward-auth.yml, as its header
+# says), plus the gateway's build-network override.
+dcf() {
+  dc -f docker-compose.forward-auth.yml -f test/compose/override.forward-auth.yml "$@"
+}
+
 # docker-compose.yml alone, as in production (no stand-in, no demo override), with the demo files as
 # its secrets and a TACACS+ server that refuses: the images are the ones built above.
 dcp() {
@@ -76,7 +82,7 @@ cleanup() {
   if [ "$engine_started" = 1 ]; then
     if [ "$failed" -ne 0 ]; then
       log "--- docker-compose logs (failure) ---"
-      dc logs --no-color --tail=200 2>&1
+      dcf logs --no-color --tail=200 2>&1
       [ -n "$(dcp ps -q 2>/dev/null)" ] && dcp logs --no-color --tail=200 2>&1
       log "--- end of logs ---"
     fi
@@ -185,11 +191,11 @@ up_healthy() {
   wait_healthy 180
 }
 
-# What the compose files promise, read back from the running containers.
+# hardening [COMPOSE]: what the compose files promise, read back from the running containers.
 hardening() {
-  local ok=0 ids name ro caps sec mem cpus pids logtype maxsize user
-  ids=$(dc ps -q)
-  [ "$(wc -w <<<"$ids")" -eq "$(dc config --services | wc -l)" ] || return 1
+  local ok=0 ids name ro caps sec mem cpus pids logtype maxsize user compose=${1:-dc}
+  ids=$($compose ps -q)
+  [ "$(wc -w <<<"$ids")" -eq "$($compose config --services | wc -l)" ] || return 1
   while IFS='|' read -r name ro caps sec mem cpus pids logtype maxsize user; do
     local problems=()
     [ "$ro" = true ] || problems+=("root filesystem writable")
@@ -275,6 +281,85 @@ sweeper_health() {
   dc exec -T sweeper node -e "require('http').get('http://127.0.0.1:' + (process.env.SWEEPER_PORT || 9465) + '/healthz', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"
 }
 
+# The forward-auth demo's gateway builds FROM debian:bookworm-slim; docker-local-images.sh has no
+# such stand-in, and its node:20-bookworm-slim is that base with Node added (the same apt sources).
+forward_auth_up() {
+  docker image inspect debian:bookworm-slim >/dev/null 2>&1 || docker tag node:20-bookworm-slim debian:bookworm-slim || return 1
+  dcf build gateway >"$work/build-gateway.log" 2>&1 || {
+    tail -40 "$work/build-gateway.log"
+    return 1
+  }
+  dcf up -d >"$work/up-gateway.log" 2>&1 || {
+    cat "$work/up-gateway.log"
+    return 1
+  }
+  wait_healthy 120 dcf
+}
+
+# through METHOD PATH [TOKEN [HEADER…]]: the status nginx answers on the demo's published port; the
+# body is in $work/through.json.
+through() {
+  local method=$1 path=$2 token=${3:-} args=()
+  shift 3 2>/dev/null || shift $#
+  [ -n "$token" ] && args+=(-H "X-auth-token: $token")
+  for header in "$@"; do args+=(-H "$header"); done
+  curl -sS -m 20 -o "$work/through.json" -w '%{http_code}' -X "$method" "${args[@]}" \
+    "http://127.0.0.1:$FORWARD_AUTH_DEMO_PORT$path" || echo 000
+}
+
+# expect_through STATUS METHOD PATH [TOKEN [HEADER…]]
+expect_through() {
+  local want=$1 got
+  shift
+  got=$(through "$@")
+  [ "$got" = "$want" ] && return 0
+  log "$1 $2 through nginx: HTTP $got, expected $want: $(head -c 300 "$work/through.json")"
+  return 1
+}
+
+# upstream_saw FIELD VALUE: the demo upstream's echo of the last request through nginx.
+upstream_saw() {
+  local got
+  got=$(node -e 'const b = JSON.parse(require("fs").readFileSync(0, "utf8")); process.stdout.write(String(b[process.argv[1]]))' "$1" <"$work/through.json") || return 1
+  [ "$got" = "$2" ] && return 0
+  log "the upstream saw $1=$got, expected $2"
+  return 1
+}
+
+# The rows of docs/forward-auth.md through the demo's nginx, with the demo's TACACS+ users.
+forward_auth_rows() {
+  local operator admin ok=0
+  login operator:operator-demo-pw || return 1
+  operator=$token
+  local operator_session=$session
+  login admin:admin-demo-pw || return 1
+  admin=$token
+  expect_through 401 GET /orders/7 || ok=1
+  expect_through 401 GET / "not-a-live-token" || ok=1
+  expect_through 200 GET /hello "$operator" 'X-Auth-Request-User: admin' 'Remote-User: admin' || ok=1
+  upstream_saw user operator || ok=1
+  upstream_saw remoteUser operator || ok=1
+  upstream_saw privLvl 1 || ok=1
+  upstream_saw tokenReachedUpstream false || ok=1
+  expect_through 200 GET /hello "" "Authorization: Bearer $operator" || ok=1
+  expect_through 403 GET /admin/users "$operator" || ok=1
+  expect_through 200 GET /admin/users "$admin" || ok=1
+  upstream_saw user admin || ok=1
+  expect_through 200 GET /orders/7 "$operator" || ok=1
+  expect_through 403 DELETE /orders/7 "$operator" || ok=1
+  expect_through 200 DELETE /orders/7 "$admin" || ok=1
+  # Logged out: the next request through nginx is refused.
+  local status
+  status=$(curl -sS -m 20 -o /dev/null -w '%{http_code}' -X DELETE -H "X-auth-token: $operator" \
+    "$(base_url)/$operator_session") || status=000
+  [ "$status" = 204 ] || [ "$status" = 200 ] || {
+    log "logout: HTTP $status"
+    ok=1
+  }
+  expect_through 401 GET /hello "$operator" || ok=1
+  return $ok
+}
+
 # The production file alone starts in order without the TACACS+ stand-in, and while TACACS+ refuses
 # a break-glass user logs in through the local fallback.
 production_alone() {
@@ -296,7 +381,8 @@ production_alone() {
 free_port() { node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })"; }
 AUTH_API_PORT=$(free_port)
 PROD_PORT=$(free_port)
-export AUTH_API_PORT AUTH_API_ADDRESS=127.0.0.1
+FORWARD_AUTH_DEMO_PORT=$(free_port)
+export AUTH_API_PORT AUTH_API_ADDRESS=127.0.0.1 FORWARD_AUTH_DEMO_PORT FORWARD_AUTH_DEMO_ADDRESS=127.0.0.1
 log "project $project, auth-api published on 127.0.0.1:$AUTH_API_PORT (production alone: $PROD_PORT)"
 
 check "engine up (docker-local-images.sh)" eval 'find_tool && engine_up' || exit 1
@@ -311,4 +397,7 @@ check "token validates" validate_token 10 || true
 check "redis restart, every healthcheck healthy again" restart_redis || exit 1
 check "same token validates after the Redis restart (AOF)" validate_token 20 || true
 check "sweeper /healthz" sweeper_health || true
+check "forward-auth demo: nginx gateway built, every healthcheck healthy" forward_auth_up || true
+check "forward-auth demo: hardening in force" hardening dcf || true
+check "forward-auth demo: 401 / 200 with identity / 403 priv-lvl / TACACS+ command / logout" forward_auth_rows || true
 check "production file alone: healthy, break-glass login" production_alone || true
