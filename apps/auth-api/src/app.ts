@@ -7,9 +7,9 @@ import type { AaaChain } from './aaa/chain';
 import { CommandDecisions } from './auth/command-decisions';
 import type { FailureThrottle } from './auth/failure-throttle';
 import type { IntrospectionClients } from './auth/introspection-clients';
-import type { LoginThrottle } from './auth/login-throttle';
+import type { AddressLimits, LoginThrottle } from './auth/login-throttle';
 import type { Config } from './config';
-import { OPENAPI_PATH, TOKEN_SERVICES_PATH } from '@sessiond/protocol';
+import { API_PREFIX, OPENAPI_PATH, TOKEN_SERVICES_PATH } from '@sessiond/protocol';
 import { errorHandler, notFound } from './http/error-handler';
 import { methodNotAllowed } from './http/method-not-allowed';
 import type { TrustProxy } from './http/request-base';
@@ -20,16 +20,20 @@ import type { Metrics } from './metrics';
 import { OPENAPI_DOCUMENT } from './openapi/document';
 import { adminRoutes } from './routes/admin';
 import { authorizeRoutes } from './routes/authorize';
+import { consoleFiles } from './routes/console-files';
 import { FAST_ROUTES, fastRoutes } from './routes/fast-routes';
 import { loginHandlers } from './routes/login';
 import { managementRoutes, publicOpsRoutes, type Lifecycle } from './routes/ops';
 import { tokenServicesRoutes } from './routes/token-services';
+import type { RefusalLog } from './stats/refusal-log';
 
 export interface AppDeps {
   readonly config: Config;
   readonly store: SessionStore;
   readonly aaa: AaaChain;
   readonly throttle: LoginThrottle;
+  /** Failed logins per source address (LOGIN_MAX_FAILURES_PER_ADDRESS): the login route and unlocks. */
+  readonly addressLimits: AddressLimits;
   /** Failed client authentications per client id and address: introspection and /authorize. */
   readonly clientThrottle: FailureThrottle;
   readonly accounting: Accounting;
@@ -39,6 +43,10 @@ export interface AppDeps {
   readonly lifecycle: Lifecycle;
   /** The store's Redis client, when the caller has it: the management /readyz describes it. */
   readonly redis?: Redis | Cluster | undefined;
+  /** The refused logins this process saw (GET /refusals), fed by every audit record. */
+  readonly refusals: RefusalLog;
+  /** The built console's files (default: CONSOLE_DIR, apps/auth-api/dist/console). */
+  readonly consoleDir?: string | undefined;
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -53,9 +61,14 @@ export function createHandler(deps: AppDeps): Handler {
   const decisions = new CommandDecisions(deps);
   const app = createApp(deps, decisions);
   const fast = fastRoutes({ ...deps, decisions, trust: trustOf(app) });
+  const consolePage =
+    deps.config.console === 'public'
+      ? consoleFiles({ ...deps, trust: trustOf(app) }, deps.consoleDir)
+      : undefined;
   const headers = securityHeaders(deps.config);
   return (req, res) => {
     for (const [name, value] of headers) res.setHeader(name, value);
+    if (consolePage?.(req, res) === true) return;
     if (!fast(req, res)) app(req, res);
   };
 }
@@ -75,9 +88,23 @@ function securityHeaders(config: Config): [string, string][] {
 
 /**
  * The management listener's handler (MANAGEMENT_HOST:MANAGEMENT_PORT, loopback by default): metrics
- * and the detailed readiness, kept off the public port.
+ * and the detailed readiness, kept off the public port. With CONSOLE=management it also serves the
+ * operator console, and hands every /api/v1/… request to `publicHandler` (the public port's own
+ * handler function, so the page's same-origin calls take the one code path; issue 16). Without a
+ * `publicHandler` nothing is handed over.
  */
-export function createManagementApp(deps: AppDeps): Express {
+export function createManagementApp(deps: AppDeps, publicHandler?: Handler): Handler {
+  const app = managementExpress(deps);
+  if (deps.config.console !== 'management') return app;
+  const consolePage = consoleFiles({ ...deps, trust: () => false }, deps.consoleDir);
+  return (req, res) => {
+    if (consolePage(req, res)) return;
+    if (publicHandler !== undefined && (req.url ?? '').startsWith(API_PREFIX)) publicHandler(req, res);
+    else app(req, res);
+  };
+}
+
+function managementExpress(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);

@@ -31,6 +31,12 @@ export interface Config {
   readonly host: string;
   /** The management listener: /metrics and the detailed /readyz (loopback by default). */
   readonly management: { readonly port: number; readonly host: string };
+  /**
+   * CONSOLE: the listener that serves the operator console at /console/ (issue 16): `management`
+   * (it then also answers /api/v1/… with the public handler, for the page's own calls), `public`,
+   * or `off`.
+   */
+  readonly console: ConsoleListener;
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
   readonly trustProxy: boolean | number | string;
   readonly publicBaseUrl: string | undefined;
@@ -85,6 +91,10 @@ export interface Config {
 
 export { ConfigError };
 
+/** Where the operator console is served (CONSOLE). */
+export const CONSOLE_LISTENERS = ['management', 'public', 'off'] as const;
+export type ConsoleListener = (typeof CONSOLE_LISTENERS)[number];
+
 // REDIS_URL and REDIS_SENTINEL_PASSWORD carry passwords; each AAA method names its own secrets.
 const SECRET_VARIABLES = new Set([...SESSION_STORE_SECRETS, 'USER_TAG_SECRET', ...AAA_SECRET_VARIABLES]);
 const optionalText = z
@@ -98,6 +108,9 @@ const schema = z.object({
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   MANAGEMENT_PORT: envInt(0, 65_535).default(9464),
   MANAGEMENT_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  CONSOLE: z
+    .enum(CONSOLE_LISTENERS, { error: "must be 'management', 'public' or 'off'" })
+    .default('management'),
   TLS_CERT_FILE: envReadableFile.optional(),
   TLS_KEY_FILE: envReadableFile.optional(),
   TRUST_PROXY: z.string().trim().default('false'),
@@ -189,6 +202,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     port: e.PORT,
     host: e.HOST,
     management: { port: e.MANAGEMENT_PORT, host: e.MANAGEMENT_HOST },
+    console: e.CONSOLE,
     tls:
       e.TLS_CERT_FILE !== undefined && e.TLS_KEY_FILE !== undefined
         ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE }

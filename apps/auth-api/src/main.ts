@@ -33,13 +33,19 @@ async function main(): Promise<void> {
   const handler = createHandler(services);
   const server = await listen(handler, config, config);
   // Plain HTTP: it listens on loopback (or a management network) by default.
-  const management = await listen(createManagementApp(services), { tls: undefined }, config.management);
+  // CONSOLE=management: the console's page calls /api/v1/… on this listener; it gets `handler`.
+  const management = await listen(
+    createManagementApp(services, handler),
+    { tls: undefined },
+    config.management,
+  );
   logger.info(
     {
       address: addressOf(server),
       management: addressOf(management),
       tls: config.tls !== undefined,
       aaa: config.aaa.methods,
+      console: config.console,
       introspection_clients: services.introspectionClients.size,
     },
     'sessiond auth-api listening',

@@ -8,11 +8,12 @@ import type { AaaMethod } from './aaa/types';
 import type { AppDeps } from './app';
 import { FailureThrottle } from './auth/failure-throttle';
 import { IntrospectionClients } from './auth/introspection-clients';
-import { LoginThrottle } from './auth/login-throttle';
+import { LoginThrottle, type AddressLimits } from './auth/login-throttle';
 import type { Config } from './config';
 import { ConfigError } from './config-error';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
+import { RefusalLog } from './stats/refusal-log';
 
 export interface Services extends AppDeps {
   readonly redis: Redis | Cluster;
@@ -110,6 +111,14 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     maxFailures: config.loginThrottle.maxFailures,
     windowMs: config.loginThrottle.windowS * 1000,
   });
+  const perAddress = {
+    maxFailures: config.loginThrottle.maxFailuresPerAddress,
+    windowMs: config.loginThrottle.windowS * 1000,
+  };
+  const addressLimits: AddressLimits = {
+    login: new FailureThrottle(store, 'address', perAddress, metrics),
+    fallback: new FailureThrottle(store, 'address-fallback', perAddress, metrics),
+  };
   // One instance for every route where services authenticate, so they share what it remembers.
   const clientThrottle = new FailureThrottle(
     store,
@@ -130,7 +139,9 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     accounting,
     introspectionClients,
     throttle,
+    addressLimits,
     clientThrottle,
+    refusals: new RefusalLog(),
     logger,
     lifecycle: { draining: false },
     async close() {

@@ -137,6 +137,16 @@ describe('loadConfig', () => {
     expect(problemsOf(env)).toContain(name);
   });
 
+  it('CONSOLE: the listener of the operator console, management by default', () => {
+    expect(loadConfig(base).console).toBe('management');
+    expect(loadConfig({ ...base, CONSOLE: '' }).console).toBe('management');
+    expect(loadConfig({ ...base, CONSOLE: 'public' }).console).toBe('public');
+    expect(loadConfig({ ...base, CONSOLE: 'off' }).console).toBe('off');
+    expect(problemsOf({ ...base, CONSOLE: 'yes' })).toMatch(
+      /CONSOLE: must be 'management', 'public' or 'off'/,
+    );
+  });
+
   it('needs TACACS_SERVERS when accounting is on, even with local as the only method', () => {
     expect(
       problemsOf({ AAA_METHODS: 'local', LOCAL_USERS_FILE: usersFile, TACACS_ACCOUNTING: 'true' }),

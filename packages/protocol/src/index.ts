@@ -14,20 +14,27 @@ export {
   type TokenRefusalCode,
 } from './problems';
 export {
+  API_PREFIX,
   AUTHORIZE_PATH,
+  CONSOLE_PATH,
   FORWARD_AUTH_PATH,
   HEALTHZ_PATH,
   INTROSPECT_PATH,
   METRICS_PATH,
   OPENAPI_PATH,
   READYZ_PATH,
+  REFUSALS_PATH,
   SESSION_PATH,
+  STATUS_PATH,
   TOKEN_SERVICES_PATH,
+  USERS_PATH,
+  USER_LOGIN_FAILURES_PATH,
   USER_SESSIONS_PATH,
   pathOf,
   routePattern,
   type PathParams,
 } from './routes';
+export { REFUSAL_CAUSES, TOP_USERS_LIMIT, refusalCause, type RefusalCause } from './console-api';
 export { readToken, type TokenParse } from './token-header';
 export {
   COOKIE_NAME,

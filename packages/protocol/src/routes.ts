@@ -20,6 +20,21 @@ export const AUTHORIZE_PATH = '/api/v1/auth/authorize';
 export const FORWARD_AUTH_PATH = '/api/v1/auth/forward-auth';
 /** Admin: any user's sessions, GET and DELETE. */
 export const USER_SESSIONS_PATH = '/api/v1/auth/users/{username}/sessions';
+/** Admin (GET, `?limit=`): the users with the most live sessions. */
+export const USERS_PATH = '/api/v1/auth/users';
+/**
+ * Admin (DELETE, `?address=`): unlocks a throttled user at an address by clearing its failed-login
+ * counts (issue 16).
+ */
+export const USER_LOGIN_FAILURES_PATH = '/api/v1/auth/users/{username}/login-failures';
+/** Admin: the state of Redis and of each AAA server, with recent latency and errors. */
+export const STATUS_PATH = '/api/v1/auth/status';
+/** Admin: the refused logins this process saw over the last hour, by cause. */
+export const REFUSALS_PATH = '/api/v1/auth/refusals';
+/** Every route of the API starts with it (the console's listener hands these to the public handler). */
+export const API_PREFIX = '/api/v1/';
+/** The operator console's files (issue 16); `/console` redirects here. */
+export const CONSOLE_PATH = '/console/';
 /** The OpenAPI 3.1 document of every route. */
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 /** 200 while the process runs. */

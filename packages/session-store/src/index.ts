@@ -36,6 +36,7 @@ export {
   type RedisTlsFiles,
 } from './redis-target';
 export { SessionStore } from './session-store';
+export { TOP_USERS_MAX_SCANNED } from './top-users';
 export type {
   CreateOptions,
   CreatedSession,
@@ -48,6 +49,9 @@ export type {
   SessionDescriptor,
   SweepOptions,
   SweepResult,
+  TopUsers,
+  TopUsersOptions,
+  UserSessionCount,
   ValidateOptions,
   ValidationResult,
 } from './types';

@@ -46,6 +46,7 @@ import { Reply } from './reply';
 import { defineScripts } from './scripts';
 import { ScriptStatus, invalidReason } from './status';
 import { sweepBucket } from './sweep';
+import { topUsers } from './top-users';
 import type {
   CreateOptions,
   CreatedSession,
@@ -57,6 +58,8 @@ import type {
   SessionDescriptor,
   SweepOptions,
   SweepResult,
+  TopUsers,
+  TopUsersOptions,
   ValidateOptions,
   ValidationResult,
 } from './types';
@@ -304,6 +307,39 @@ export class SessionStore {
       (deadline) => [key, windowMs, deadline],
     );
     return failureCount(raw, 'recordFailure');
+  }
+
+  /**
+   * Forgets the failed logins of the user from the address, both counts (`login` and `fallback`):
+   * an admin unlocks a throttled user. One DEL (the keys share the user's hash tag); returns how many
+   * counts existed.
+   */
+  async clearLoginFailures(username: string, address: string): Promise<number> {
+    const user = this.user(username);
+    const digest = addressDigest(address);
+    const keys = (['login', 'fallback'] as const).map((kind) =>
+      failuresKey(this.options.keyPrefix, user, digest, kind),
+    );
+    return this.run('clearLoginFailures', () => this.redis.del(...keys));
+  }
+
+  /**
+   * Forgets the failures of a subject in the given scopes (the subject as recordFailure got it), one
+   * DEL per subject: its scopes' keys share the subject's hash tag. Returns how many counts existed.
+   */
+  async clearFailures(scopes: readonly FailureScope[], subject: string): Promise<number> {
+    if (scopes.length === 0) return 0;
+    const digest = addressDigest(subject);
+    const keys = scopes.map((scope) => scopedFailuresKey(this.options.keyPrefix, scope, digest));
+    return this.run('clearFailures', () => this.redis.del(...keys));
+  }
+
+  /**
+   * The users with the most live sessions, most first (ties by username), for the operator console:
+   * bounded work over the expiry indexes (see top-users.ts).
+   */
+  topUsers(options: TopUsersOptions): Promise<TopUsers> {
+    return topUsers(this.redis, this.options, options, (operation, run) => this.run(operation, run));
   }
 
   /** Ends one live session, leaving a tombstone; undefined when it is unknown or already dead. */

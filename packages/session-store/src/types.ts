@@ -96,3 +96,25 @@ export interface SweepResult {
   readonly examined: number;
   readonly more: boolean;
 }
+
+export interface TopUsersOptions {
+  /** How many users to return (the most sessions first). */
+  readonly limit: number;
+  /** Users scanned at most (default 100,000); beyond, the result says `complete: false`. */
+  readonly maxUsers?: number;
+}
+
+export interface UserSessionCount {
+  readonly username: string;
+  /** Live sessions now. */
+  readonly sessions: number;
+}
+
+export interface TopUsers {
+  /** The users with the most live sessions, most first, ties by username. */
+  readonly users: readonly UserSessionCount[];
+  /** Users looked at in the expiry indexes. */
+  readonly usersScanned: number;
+  /** False when a bound stopped the scan or the exact counts: the list may then miss a user. */
+  readonly complete: boolean;
+}

@@ -83,14 +83,34 @@ export interface AaaUnavailable {
 
 export type AaaOutcome = AaaPass | AaaReject | AaaUnavailable;
 
+/** Every state an AAA server or source can be in (the OpenAPI document lists them from here). */
+export const AAA_SOURCE_STATES = [
+  'up',
+  'down',
+  'held-down',
+  'key-mismatch',
+  'unknown',
+  'loaded',
+  'not-configured',
+] as const;
+
 /** The state of one AAA server or source, for /readyz and the metrics. */
 export interface AaaSourceState {
   readonly source: string;
-  readonly state: 'up' | 'down' | 'held-down' | 'key-mismatch' | 'unknown' | 'loaded' | 'not-configured';
+  readonly state: (typeof AAA_SOURCE_STATES)[number];
   readonly since?: string;
   readonly detail?: string;
   /** For a held-down server: when the hold-down ends (the next probe). */
   readonly until?: string;
+}
+
+/** What one server of a method did recently (the operator console's AAA health). */
+export interface AaaSourceActivity {
+  /** The latency of the last attempt the server answered, in ms. */
+  readonly lastLatencyMs?: number;
+  /** Attempts over the last 5 minutes, and those that got no usable answer. */
+  readonly requests: number;
+  readonly errors: number;
 }
 
 /** One AAA method: TACACS+ or the local users file (the registry in registry.ts lists them). */
@@ -100,5 +120,7 @@ export interface AaaMethod {
   readonly commands?: CommandAuthorization;
   authenticate(request: AaaRequest): Promise<AaaOutcome>;
   states(): readonly AaaSourceState[];
+  /** Recent activity by source, for a method with servers (TACACS+). */
+  activity?(): ReadonlyMap<string, AaaSourceActivity>;
   close(): Promise<void>;
 }

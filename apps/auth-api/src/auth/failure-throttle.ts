@@ -36,6 +36,13 @@ export class FailureThrottle {
     return check;
   }
 
+  /** An admin clears the subject's count (Redis and this process); returns whether one existed. */
+  async clear(...subject: readonly string[]): Promise<number> {
+    const key = subjectKey(subject);
+    this.throttled.forget(key);
+    return this.store.clearFailures([this.scope], key);
+  }
+
   /** Counts a failure (one Redis script); remembers the subject when it reaches the limit. */
   async recordFailure(...subject: readonly string[]): Promise<void> {
     if (!this.enabled) return;

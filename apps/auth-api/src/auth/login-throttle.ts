@@ -1,4 +1,5 @@
 import type { FailureKind, SessionStore } from '@sessiond/session-store';
+import type { FailureThrottle } from './failure-throttle';
 import { ThrottledKeys, type ThrottleCheck } from './throttled-keys';
 
 export type { ThrottleCheck };
@@ -54,10 +55,35 @@ export class LoginThrottle {
     if (failures >= this.options.maxFailures) this.remember(username, address, windowEndsInMs, kind);
   }
 
+  /**
+   * An admin unlocks the pair: both counts in Redis and what this process remembers (another
+   * replica that saw the pair throttled refuses it until the window it remembers ends). Returns how
+   * many counts existed in Redis.
+   */
+  async clear(username: string, address: string): Promise<number> {
+    const key = pairKey(username, address);
+    this.throttled.login.forget(key);
+    this.throttled.fallback.forget(key);
+    return this.store.clearLoginFailures(username, address);
+  }
+
   /** Remembers a throttled pair (the store refused it, or a count reached the limit). */
   remember(username: string, address: string, retryAfterMs: number, kind: FailureKind = 'login'): void {
     this.throttled[kind].remember(pairKey(username, address), retryAfterMs);
   }
+}
+
+/**
+ * Failed logins per source address across usernames (LOGIN_MAX_FAILURES_PER_ADDRESS within
+ * LOGIN_FAILURE_WINDOW_S: password spraying), in two counts like the per-user ones: rejects by the
+ * method that decided (`login`: at the limit the address gets 429 before AAA, whatever the username),
+ * and rejects by the fallback during an AAA outage (`fallback`: at the limit the fallback is no longer
+ * asked for that address during the outage; it never refuses a login the primary method decides).
+ * One pair for the process (services.ts), so the login route and an admin's unlock share them.
+ */
+export interface AddressLimits {
+  readonly login: FailureThrottle;
+  readonly fallback: FailureThrottle;
 }
 
 function pairKey(username: string, address: string): string {

@@ -21,6 +21,11 @@ export class ThrottledKeys {
     return { throttled: false };
   }
 
+  /** An admin unlocked the key: refused no longer (until it reaches its limit again). */
+  forget(key: string): void {
+    this.until.delete(key);
+  }
+
   remember(key: string, retryAfterMs: number): void {
     this.until.delete(key);
     this.until.set(key, Date.now() + retryAfterMs);

@@ -13,6 +13,8 @@ export type AuditEvent =
   | 'revoke-all'
   /** An admin listed a user's sessions. */
   | 'admin-list'
+  /** An admin cleared a user's failed-login counts at an address (issue 16: unlock a throttled user). */
+  | 'unlock'
   /** A login pushed an older session out (policy evict-oldest): one line per evicted session. */
   | 'evict'
   /** An introspection that was refused (bad client credentials or request) or found the token dead. */
@@ -24,8 +26,12 @@ export type AuditEvent =
 export interface AuditFields {
   event: AuditEvent;
   username?: string;
-  /** For admin actions: whose sessions. */
+  /** For admin actions: whose sessions (or failed logins). */
   targetUser?: string;
+  /** An unlock: the address whose failed-login counts were cleared. */
+  address?: string;
+  /** An unlock: how many counts existed. */
+  cleared?: number;
   /** The introspection client (its id, never its secret). */
   clientId?: string;
   aaa?: AuditAaa;
@@ -64,6 +70,8 @@ export function auditMembers(fields: AuditFields): Record<string, unknown> {
     event: fields.event,
     ...(fields.username !== undefined ? { username: fields.username } : {}),
     ...(fields.targetUser !== undefined ? { target_user: fields.targetUser } : {}),
+    ...(fields.address !== undefined ? { address: fields.address } : {}),
+    ...(fields.cleared !== undefined ? { cleared: fields.cleared } : {}),
     ...(fields.clientId !== undefined ? { client_id: fields.clientId } : {}),
     ...(fields.aaa !== undefined ? { aaa: fields.aaa } : {}),
     ...(fields.revoked !== undefined ? { revoked: fields.revoked } : {}),

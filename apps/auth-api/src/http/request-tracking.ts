@@ -3,6 +3,7 @@ import { FORWARD_AUTH_PATH, INTROSPECT_PATH } from '@sessiond/protocol';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { RefusalLog } from '../stats/refusal-log';
 import { auditMembers, userAgentOf } from './audit';
 import { clientAddress } from './client-address';
 import type { TrustProxy } from './request-base';
@@ -16,14 +17,17 @@ export interface Tracking {
   readonly metrics: Metrics;
   readonly lifecycle: { readonly draining: boolean };
   readonly trust: TrustProxy;
+  /** Sees every audit record; keeps the refused logins (GET /refusals). */
+  readonly refusals?: Pick<RefusalLog, 'observe'>;
 }
 
 /**
  * Starts tracking a request: request id (X-Request-Id in and out), client address, and when the
  * answer is sent, the duration metric and one log line. An audited decision (login, logout,
  * revocation, admin action, introspection refusal: the handler sets `context.audit`) gets an `audit`
- * line at info with who, from where, what AAA said and the outcome; a login that evicted sessions
- * adds one `evict` record per session. Other requests get a `request` line (method, route, status,
+ * line at info with who, from where, what AAA said and the outcome (and `refusals` sees it: the
+ * refused logins feed GET /refusals); a login that evicted sessions adds one `evict` record per
+ * session. Other requests get a `request` line (method, route, status,
  * code, session id, duration); successful reads (validations, listings, health) at debug, since at
  * thousands per second they would drown the lines that matter. Never a header, token or password.
  * While draining for shutdown, answers close their connection so keep-alive clients let go.
@@ -32,7 +36,7 @@ export interface Tracking {
 export function trackRequest(
   req: IncomingMessage,
   res: ServerResponse,
-  { logger, metrics, lifecycle, trust }: Tracking,
+  { logger, metrics, lifecycle, trust, refusals }: Tracking,
   routeOf: () => string,
 ): RequestContext {
   const started = performance.now();
@@ -59,17 +63,25 @@ export function trackRequest(
       code: context.code ?? 'ok',
     };
     if (context.audit !== undefined) {
+      const userAgent = userAgentOf(req);
       logger.info(
         {
           ...auditMembers(context.audit),
           ...common,
           client_ip: context.clientIp,
-          user_agent: userAgentOf(req),
+          user_agent: userAgent,
           ...(sessionId !== undefined ? { session_id: sessionId } : {}),
           ms,
         },
         'audit',
       );
+      refusals?.observe({
+        audit: context.audit,
+        status: res.statusCode,
+        code: common.code,
+        address: context.clientIp,
+        userAgent,
+      });
       for (const evicted of context.evicted ?? []) {
         logger.info(
           {

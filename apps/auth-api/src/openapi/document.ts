@@ -11,6 +11,7 @@ import {
   USER_SESSIONS_PATH,
   type ProblemCode,
 } from '@sessiond/protocol';
+import { consolePaths } from './console-paths';
 import { SCHEMAS, plainProblem } from './schemas';
 
 type Json = Record<string, unknown>;
@@ -356,7 +357,7 @@ export const OPENAPI_DOCUMENT: Json = withDefaultResponses({
         summary: 'A user’s live sessions (admins only)',
         security: tokenSecurity,
         responses: {
-          '200': json('the user’s sessions', ref('SessionCollection')),
+          '200': json('the user’s sessions, and the limit they count against', ref('UserSessionCollection')),
           '403': plain('the caller is not in ADMIN_USERS', 'forbidden'),
           ...tokenErrors,
         },
@@ -372,6 +373,7 @@ export const OPENAPI_DOCUMENT: Json = withDefaultResponses({
         },
       },
     },
+    ...consolePaths({ json, plain, ref, tokenErrors, tokenSecurity, usernameParam }),
     [HEALTHZ_PATH]: {
       get: {
         operationId: 'health',

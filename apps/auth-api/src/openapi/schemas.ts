@@ -7,6 +7,7 @@ import {
   type ProblemCode,
 } from '@sessiond/protocol';
 import { AAA_METHOD_NAMES } from '../aaa/registry';
+import { CONSOLE_SCHEMAS } from './console-schemas';
 
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const privLvl = { type: 'integer', minimum: 0, maximum: 15 } as const;
@@ -101,6 +102,7 @@ const sessionItem = {
 } as const;
 
 export const SCHEMAS: Record<string, unknown> = {
+  ...CONSOLE_SCHEMAS,
   SessionItem: sessionItem,
   SessionCollection: {
     type: 'object',

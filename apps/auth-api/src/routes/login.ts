@@ -5,9 +5,8 @@ import type { AaaChain, ChainOutcome, ChainPass, ChainRequest } from '../aaa/cha
 import type { Accounting } from '../aaa/accounting';
 import { LocalOverloadedError, LoginAbandonedError } from '../aaa/local/errors';
 import type { LocalAaaRequest } from '../aaa/local/local-method';
-import { FailureThrottle } from '../auth/failure-throttle';
 import { StrictBasicStrategy, type BasicFailure } from '../auth/strict-basic-strategy';
-import type { LoginThrottle } from '../auth/login-throttle';
+import type { AddressLimits, LoginThrottle } from '../auth/login-throttle';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -25,6 +24,8 @@ export interface LoginDeps {
   readonly store: SessionStore;
   readonly aaa: AaaChain;
   readonly throttle: LoginThrottle;
+  /** The per-address limits (LOGIN_MAX_FAILURES_PER_ADDRESS). */
+  readonly addressLimits: AddressLimits;
   readonly accounting: Accounting;
   readonly trust: TrustProxy;
   readonly metrics: Metrics;
@@ -32,18 +33,6 @@ export interface LoginDeps {
 }
 
 type AaaPass = ChainPass & { readonly username: string };
-
-/**
- * Failed logins per source address across usernames (LOGIN_MAX_FAILURES_PER_ADDRESS within
- * LOGIN_FAILURE_WINDOW_S: password spraying), in two counts like the per-user ones: rejects by the
- * method that decided (`login`: at the limit the address gets 429 before AAA, whatever the username),
- * and rejects by the fallback during an AAA outage (`fallback`: at the limit the fallback is no longer
- * asked for that address during the outage; it never refuses a login the primary method decides).
- */
-interface AddressLimits {
-  readonly login: FailureThrottle;
-  readonly fallback: FailureThrottle;
-}
 
 /**
  * POST /api/v1/auth/token-services: HTTP Basic (passport-http) → login throttles (user and address,
@@ -54,15 +43,7 @@ interface AddressLimits {
  * counted, no session created, one audit line with code `abandoned`.
  */
 export function loginHandlers(deps: LoginDeps): RequestHandler[] {
-  const { store, config, metrics } = deps;
-  const perAddress = {
-    maxFailures: config.loginThrottle.maxFailuresPerAddress,
-    windowMs: config.loginThrottle.windowS * 1000,
-  };
-  const limits: AddressLimits = {
-    login: new FailureThrottle(store, 'address', perAddress, metrics),
-    fallback: new FailureThrottle(store, 'address-fallback', perAddress, metrics),
-  };
+  const limits = deps.addressLimits;
   const passport = new Passport();
   passport.use(
     'basic',

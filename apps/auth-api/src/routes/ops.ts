@@ -1,7 +1,7 @@
 import type { IRouter } from 'express';
 import { HEALTHZ_PATH, METRICS_PATH, READYZ_PATH } from '@sessiond/protocol';
 import { formatHostPort } from '@sessiond/env-config';
-import { currentMaster, redisMode, type SessionStore } from '@sessiond/session-store';
+import { currentMaster, redisMode, type RedisMode, type SessionStore } from '@sessiond/session-store';
 import type { Cluster, Redis } from 'ioredis';
 import type { AaaChain } from '../aaa/chain';
 import { contextOf } from '../http/request-context';
@@ -61,7 +61,7 @@ export function managementRoutes(router: IRouter, deps: OpsDeps): void {
       .set('Cache-Control', 'no-store')
       .json({
         status,
-        redis,
+        redis: readyzRedis(redis),
         aaa: aaa.methods.map((method) => ({ method: method.name, sources: method.states() })),
       });
   });
@@ -70,31 +70,55 @@ export function managementRoutes(router: IRouter, deps: OpsDeps): void {
   });
 }
 
-async function readiness({
+/** How Redis answered the readiness check (the management /readyz and the admin GET /status). */
+export interface RedisReadiness {
+  readonly status: 'up' | 'down';
+  /** The PING's round trip, in ms (0.1 ms precision), when it answered. */
+  readonly latencyMs?: number;
+  /** Why not, when it did not. */
+  readonly detail?: string;
+  /** How Redis is reached, when the store's client is known. */
+  readonly mode?: RedisMode;
+  /**
+   * Under Sentinel: the master this process writes to now (after a failover, the promoted replica);
+   * null while it is not connected to one (a failover in progress).
+   */
+  readonly master?: string | null;
+}
+
+/** Readiness: Redis answers a PING within 250 ms and the process is not draining. */
+export async function readiness({
   store,
   lifecycle,
   redis: client,
-}: OpsDeps): Promise<{ status: Readiness; redis: Record<string, unknown> }> {
-  let redis: Record<string, unknown>;
+}: OpsDeps): Promise<{ status: Readiness; redis: RedisReadiness }> {
+  let redis: RedisReadiness;
   try {
     const latency = await store.ping(READY_REDIS_TIMEOUT_MS);
-    redis = { status: 'up', latency_ms: Math.round(latency * 10) / 10 };
+    redis = { status: 'up', latencyMs: Math.round(latency * 10) / 10 };
   } catch (error) {
     redis = { status: 'down', detail: (error as Error).message };
   }
   if (client !== undefined) {
-    redis['mode'] = redisMode(client);
-    // Under Sentinel: the master this process writes to now (after a failover, the promoted
-    // replica); null while it is not connected to one (a failover in progress).
-    if (redis['mode'] === 'sentinel') {
-      const master = currentMaster(client);
-      redis['master'] = master === undefined ? null : formatHostPort(master);
-    }
+    const mode = redisMode(client);
+    const master = mode === 'sentinel' ? currentMaster(client) : undefined;
+    redis = {
+      ...redis,
+      mode,
+      ...(mode === 'sentinel' ? { master: master === undefined ? null : formatHostPort(master) } : {}),
+    };
   }
-  const status: Readiness = lifecycle.draining
-    ? 'draining'
-    : redis['status'] === 'up'
-      ? 'ready'
-      : 'not_ready';
+  const status: Readiness = lifecycle.draining ? 'draining' : redis.status === 'up' ? 'ready' : 'not_ready';
   return { status, redis };
+}
+
+/** The management /readyz's `redis` member. */
+function readyzRedis(redis: RedisReadiness): Record<string, unknown> {
+  return {
+    status: redis.status,
+    ...(redis.latencyMs !== undefined ? { latency_ms: redis.latencyMs } : {}),
+    ...(redis.detail !== undefined ? { detail: redis.detail } : {}),
+    ...(redis.mode !== undefined ? { mode: redis.mode } : {}),
+    ...(redis.master !== undefined ? { master: redis.master } : {}),
+  };
 }

@@ -49,6 +49,8 @@ export interface HarnessOptions {
    * TACACS_TLS and its files in `env`).
    */
   readonly tacacsTls?: TacacsServerTlsOptions;
+  /** The built console's directory (default: apps/auth-api/dist/console). */
+  readonly consoleDir?: string;
 }
 
 export interface Harness {
@@ -65,7 +67,7 @@ export interface Harness {
   /** Requests the handler took that are not yet recorded in `responses` (or ended without an answer). */
   inFlight(): number;
   http(): ReturnType<typeof request>;
-  /** The management listener's handler (/metrics, the detailed /readyz). */
+  /** The management listener's handler (/metrics, the detailed /readyz; the console by default). */
   management(): ReturnType<typeof request>;
   login(username: string, password: string, headers?: Record<string, string>): request.Test;
   /** A logged-in token (alice by default). */
@@ -141,9 +143,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }),
   );
   const services = await createServices(config, logger);
+  const deps = options.consoleDir === undefined ? services : { ...services, consoleDir: options.consoleDir };
   const responses: RecordedResponse[] = [];
-  const { handler: app, inFlight } = recorder(responses, createHandler(services));
-  const managementApp = createManagementApp(services);
+  const { handler: app, inFlight } = recorder(responses, createHandler(deps));
+  // As main.ts wires it: with CONSOLE=management, /api/v1/… there goes to the public handler.
+  const managementApp = createManagementApp(deps, app);
 
   const harness: Harness = {
     app,

@@ -18,6 +18,7 @@ import type {
   AaaMethod,
   AaaOutcome,
   AaaRequest,
+  AaaSourceActivity,
   AaaSourceState,
   AaaStep,
   AaaUnavailable,
@@ -25,6 +26,7 @@ import type {
 } from '../types';
 import type { TacacsSettings } from './settings';
 import { TacacsCommands } from './tacacs-commands';
+import { TacacsServerActivity } from './server-activity';
 import { TacacsServerStates } from './server-states';
 
 /** The method's name in sessions, introspection and problems. */
@@ -50,16 +52,16 @@ export class TacacsMethod implements AaaMethod {
   /** Command authorization and accounting (POST /authorize), on the same client and servers. */
   readonly commands: TacacsCommands;
   private readonly serverStates: TacacsServerStates;
+  private readonly serverActivity: TacacsServerActivity;
 
   constructor(
     private readonly settings: TacacsSettings,
     metrics: Metrics,
     logger: Logger,
   ) {
-    this.serverStates = new TacacsServerStates(
-      settings.servers.map(({ host, port }) => label(host, port)),
-      logger,
-    );
+    const labels = settings.servers.map(({ host, port }) => label(host, port));
+    this.serverStates = new TacacsServerStates(labels, logger);
+    this.serverActivity = new TacacsServerActivity(labels);
     this.client = new TacacsClient({
       servers: settings.servers.map(({ host, port, key }) => ({
         host,
@@ -77,6 +79,7 @@ export class TacacsMethod implements AaaMethod {
       ...(settings.tls !== undefined ? { transport: tlsTransportFromFiles(settings.tls) } : {}),
       onEvent: (event) => {
         this.serverStates.observe(event);
+        this.serverActivity.observe(event);
         record(event, metrics);
       },
     });
@@ -136,6 +139,10 @@ export class TacacsMethod implements AaaMethod {
 
   states(): readonly AaaSourceState[] {
     return this.serverStates.states();
+  }
+
+  activity(): ReadonlyMap<string, AaaSourceActivity> {
+    return this.serverActivity.activity();
   }
 
   close(): Promise<void> {
