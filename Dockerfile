@@ -1,9 +1,10 @@
 # One image for auth-api, the sweeper and the TACACS+ dev server; the compose files pick the command.
 #
-# Nothing below names a workspace: every stage takes apps/* and packages/* whole, so a new package
-# needs no edit here. The runtime stage holds production dependencies and each workspace's
-# package.json, dist/ and other non-source files (session-store's lua/), owned by root and
-# read-only to the `node` user; it runs with a read-only root filesystem and needs no shell.
+# Nothing below names a workspace but the console's bundle step: every stage takes apps/* and
+# packages/* whole, so a new package needs no edit here. The runtime stage holds production
+# dependencies and each workspace's package.json, dist/ (auth-api's dist/console/ too) and other
+# non-source files (session-store's lua/), owned by root and read-only to the `node` user; it runs
+# with a read-only root filesystem and needs no shell.
 
 # Each workspace's package.json and nothing else, so that the install below is cached until a
 # manifest or the lockfile changes, not on every source change.
@@ -27,15 +28,19 @@ RUN npm ci --no-audit --no-fund --no-update-notifier
 FROM install AS deps
 RUN npm prune --omit=dev --no-audit --no-fund --no-update-notifier
 
-# tsc -b over each workspace's tsconfig.build.json, then away with what does not run: sources, tests,
-# tsconfigs, declarations, source maps (they point at the sources).
+# tsc -b over each workspace's tsconfig.build.json, then auth-api's operator console (esbuild bundles
+# console/ into dist/console/, Chart.js included), then away with what does not run: sources (src/,
+# the console's sources in console/, build scripts/), tests, tsconfigs, declarations, source maps
+# (they point at the sources).
 FROM install AS build
 COPY tsconfig.base.json ./
 COPY packages packages
 COPY apps apps
 RUN npx tsc -b apps/*/tsconfig.build.json packages/*/tsconfig.build.json \
+  && node apps/auth-api/scripts/build-console.mjs \
   && find apps packages -mindepth 2 -maxdepth 2 \
-    \( -name src -o -name test -o -name node_modules -o -name 'tsconfig*.json' \) -exec rm -rf {} + \
+    \( -name src -o -name test -o -name console -o -name scripts -o -name node_modules \
+      -o -name 'tsconfig*.json' \) -exec rm -rf {} + \
   && find apps packages \( -name '*.tsbuildinfo' -o -name '*.d.ts' -o -name '*.map' \) -delete
 
 FROM node:20-bookworm-slim AS runtime
@@ -44,7 +49,7 @@ WORKDIR /app
 # The TACACS+ dev server's accounting file, when a volume is mounted here (the demo stack).
 RUN mkdir /data && chown node:node /data
 # Production node_modules and every workspace's package.json (and nested node_modules, if npm makes
-# any), then what the build made of each workspace: dist/, lua/, README.
+# any), then what the build made of each workspace: dist/ (with auth-api's dist/console/), lua/, README.
 COPY --from=deps /app ./
 COPY --from=build /app/packages packages
 COPY --from=build /app/apps apps
