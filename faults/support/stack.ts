@@ -33,6 +33,14 @@ export interface StackOptions {
   readonly redisArgs?: readonly string[];
   /** Environment of the auth-api, over the defaults below. */
   readonly env?: Readonly<Record<string, string>>;
+  /** TACACS+ users besides `user-NNN` and the admin (the browser suite's alice and bob). */
+  readonly extraUsers?: readonly StackUser[];
+}
+
+export interface StackUser {
+  readonly username: string;
+  readonly password: string;
+  readonly 'priv-lvl': number;
 }
 
 /** Real redis-server, the project's TACACS+ server(s) and the built auth-api, wired as in production. */
@@ -47,7 +55,7 @@ export class Stack {
 
   static async start(options: StackOptions = {}): Promise<Stack> {
     const dir = mkdtempSync(join(tmpdir(), 'sessiond-faults-'));
-    writeFiles(dir);
+    writeFiles(dir, options.extraUsers ?? []);
     const redis = await RedisServer.start({
       appendOnly: options.appendOnly ?? true,
       ...(options.redisArgs !== undefined ? { extraArgs: options.redisArgs } : {}),
@@ -99,10 +107,11 @@ export class Stack {
   }
 }
 
-function writeFiles(dir: string): void {
+function writeFiles(dir: string, extraUsers: readonly StackUser[]): void {
   const users = [
     ...Array.from({ length: USER_COUNT }, (_, i) => ({ ...user(i), 'priv-lvl': 15 })),
     { ...ADMIN, 'priv-lvl': 15 },
+    ...extraUsers,
   ];
   writeFileSync(join(dir, 'tacacs-users.json'), JSON.stringify({ users }));
   writeFileSync(join(dir, 'tacacs.key'), `${TACACS_KEY}\n`, { mode: 0o600 });
