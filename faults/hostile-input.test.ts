@@ -47,7 +47,7 @@ const allowed = (o: Outcome): boolean => (o.status >= 200 && o.status < 300) || 
 const refusedFraming = (o: Outcome): boolean =>
   (o.label === 'raw' && o.error === 'closed without a reply') ||
   // Node's HTTP server has no 'connect' listener here, so it closes a CONNECT request's socket itself.
-  (o.label.startsWith('CONNECT ') && o.error === 'ECONNRESET');
+  (o.spec.method === 'CONNECT' && o.error === 'ECONNRESET');
 
 async function runAll(port: number, requests: readonly HostileRequest[]): Promise<Outcome[]> {
   const agent = keepAliveAgent(WORKERS);
