@@ -281,6 +281,17 @@ sweeper_health() {
   dc exec -T sweeper node -e "require('http').get('http://127.0.0.1:' + (process.env.SWEEPER_PORT || 9465) + '/healthz', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"
 }
 
+# The image carries the built operator console, served on the management listener (loopback inside
+# the container: CONSOLE's default) with its CSP.
+console_in_image() {
+  dc exec -T auth-api node -e "
+    fetch('http://127.0.0.1:' + (process.env.MANAGEMENT_PORT || 9464) + '/console/').then(async (r) => {
+      const csp = r.headers.get('content-security-policy') || '';
+      const body = await r.text();
+      process.exit(r.status === 200 && csp.includes(\"default-src 'none'\") && body.includes('console.js') ? 0 : 1);
+    }, () => process.exit(1));"
+}
+
 # The forward-auth demo's gateway builds FROM debian:bookworm-slim; docker-local-images.sh has no
 # such stand-in, and its node:20-bookworm-slim is that base with Node added (the same apt sources).
 forward_auth_up() {
@@ -397,6 +408,7 @@ check "token validates" validate_token 10 || true
 check "redis restart, every healthcheck healthy again" restart_redis || exit 1
 check "same token validates after the Redis restart (AOF)" validate_token 20 || true
 check "sweeper /healthz" sweeper_health || true
+check "operator console served from the image (management listener)" console_in_image || true
 check "forward-auth demo: nginx gateway built, every healthcheck healthy" forward_auth_up || true
 check "forward-auth demo: hardening in force" hardening dcf || true
 check "forward-auth demo: 401 / 200 with identity / 403 priv-lvl / TACACS+ command / logout" forward_auth_rows || true
