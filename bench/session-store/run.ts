@@ -1,14 +1,17 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requireSession } from '@sessiond/client/direct';
 import { SessionStore, createRedisClient, waitUntilReady } from '@sessiond/session-store';
 import { RedisServer } from '@sessiond/test-utils';
 import { closedLoop, inBatches } from '../common/load';
 import { machineLine, markdownTable, median } from '../common/table';
+import { cacheThroughput, revocationLatency, touchCost } from './session-cache';
 
-// `npm run bench:store`: in-process validation throughput against a bare GET in the same run, and
-// Redis memory per live session. Targets (../shared/spec/targets.md): ≥ 25,000 validations/s with 100
-// concurrent callers; ≤ 400 bytes per live session, all keys and indexes included.
+// `npm run bench:store`: in-process validation throughput against a bare GET in the same run, Redis
+// memory per live session, and direct mode's session cache (session-cache.ts). Targets
+// (../shared/spec/targets.md): ≥ 25,000 validations/s with 100 concurrent callers; ≤ 400 bytes per
+// live session, all keys and indexes included; issue 15: ≥ 1,000,000 cached validations/s, ≤ 0.01
+// Redis commands per validation, revocations seen by the cache within 50 ms p99.
 const CALLERS = 100;
 const ROUND_MS = 4000;
 const ROUNDS = 3;
@@ -18,9 +21,13 @@ const MEMORY_SESSIONS = 100_000;
 async function main(): Promise<void> {
   const server = await RedisServer.start();
   const client = createRedisClient({ url: server.url });
+  const admin = new Redis(server.url, { connectionName: 'bench-admin' });
   await waitUntilReady(client, 5000);
   try {
     const throughput = await validationThroughput(client as Redis);
+    const cached = await cacheThroughput(server.url, client as Redis, admin);
+    const touches = await touchCost(server.url, client as Redis, admin);
+    const revocations = await revocationLatency(server.url, client as Redis);
     const memory = [
       await memoryPerSession(client as Redis, 'one session per user', MEMORY_SESSIONS, 1),
       await memoryPerSession(
@@ -46,7 +53,38 @@ async function main(): Promise<void> {
     console.log(
       '\nTarget: ≤ 400 bytes per live session, all keys and indexes included (INFO memory used_memory delta).',
     );
+    console.log(`\n### direct mode's session cache (CLIENT TRACKING)\n`);
+    console.log(
+      markdownTable(
+        [
+          'cached validations in one process',
+          'validations/s (median)',
+          'rounds',
+          'Redis commands',
+          'commands/validation',
+        ],
+        cached,
+      ),
+    );
+    console.log(
+      '\nTargets: ≥ 1,000,000 validations/s; ≤ 0.01 Redis commands per validation on a hot token (INFO commandstats delta, every command counted: validations, touches, heartbeats).\n',
+    );
+    console.log(
+      markdownTable(
+        ['sliding expiry', 'validations/s', 'touches sent', 'Redis commands', 'commands/validation'],
+        [touches],
+      ),
+    );
+    console.log('');
+    console.log(
+      markdownTable(
+        ['revocation visibility (write reply → cache refuses)', 'p50 ms', 'p99 ms', 'max ms'],
+        revocations,
+      ),
+    );
+    console.log('\nTarget: p99 ≤ 50 ms.');
   } finally {
+    admin.disconnect();
     client.disconnect();
     await server.destroy();
   }

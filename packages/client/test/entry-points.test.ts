@@ -66,7 +66,11 @@ describe('entry points, loaded by name in a fresh node process', () => {
 
   it('@sessiond/client/direct loads them (the probe would see it)', () => {
     const loaded = load('@sessiond/client/direct');
-    expect(loaded.exports).toEqual({ requireSession: 'function' });
+    expect(loaded.exports).toEqual({
+      requireSession: 'function',
+      createDirectValidator: 'function',
+      SESSION_CACHE_DEFAULTS: 'object',
+    });
     expect(storeRequests(loaded)).toEqual(expect.arrayContaining(['@sessiond/session-store', 'ioredis']));
     expect(storeFiles(loaded).length).toBeGreaterThan(0);
   });

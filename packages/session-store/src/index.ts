@@ -37,6 +37,8 @@ export {
 } from './redis-target';
 export { SessionStore } from './session-store';
 export { TOP_USERS_MAX_SCANNED } from './top-users';
+export { touchDue, touchDueAt, touchGranularityOf } from './touch-granularity';
+export { trackedUserId, trackedUserOfKey, trackingPrefixes } from './tracking-keys';
 export type {
   CreateOptions,
   CreatedSession,
