@@ -30,6 +30,7 @@ export {
   USERS_PATH,
   USER_LOGIN_FAILURES_PATH,
   USER_SESSIONS_PATH,
+  pathBuilder,
   pathOf,
   routePattern,
   type PathParams,

@@ -56,12 +56,29 @@ export function pathOf<T extends string>(
   template: T,
   params: Readonly<Record<PathParams<T>, string>>,
 ): string {
-  const values: Readonly<Record<string, string>> = params;
-  return template.replace(PARAM, (_whole, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`${template}: no value for {${name}}`);
-    return encodeURIComponent(value);
-  });
+  return pathBuilder(template)(params);
+}
+
+/**
+ * pathOf for one template, parsed once: the function fills it without a regular expression (the
+ * token routes build a link in every answer).
+ */
+export function pathBuilder<T extends string>(
+  template: T,
+): (params: Readonly<Record<PathParams<T>, string>>) => string {
+  // A split on a capturing pattern alternates literal text and parameter names.
+  const parts = template.split(PARAM);
+  return (params) => {
+    const values: Readonly<Record<string, string>> = params;
+    let path = parts[0] ?? '';
+    for (let i = 1; i < parts.length; i += 2) {
+      const name = parts[i] ?? '';
+      const value = values[name];
+      if (value === undefined) throw new Error(`${template}: no value for {${name}}`);
+      path += encodeURIComponent(value) + (parts[i + 1] ?? '');
+    }
+    return path;
+  };
 }
 
 /** A template as a `:name` route pattern (Express, find-my-way): `/users/{username}` → `/users/:username`. */

@@ -15,6 +15,7 @@ import {
   formatToken,
   parseSessionId,
   parseToken,
+  pathBuilder,
   pathOf,
   routePattern,
 } from '@sessiond/protocol';
@@ -65,6 +66,9 @@ describe('route paths', () => {
     expect(pathOf(SESSION_PATH, { sessionId: 'ab/c d' })).toBe(`${TOKEN_SERVICES_PATH}/ab%2Fc%20d`);
     expect(pathOf(USER_SESSIONS_PATH, { username: 'alice' })).toBe('/api/v1/auth/users/alice/sessions');
     expect(pathOf(TOKEN_SERVICES_PATH, {})).toBe('/api/v1/auth/token-services');
+    const sessionPath = pathBuilder(SESSION_PATH);
+    expect(sessionPath({ sessionId: 'x' })).toBe(`${TOKEN_SERVICES_PATH}/x`);
+    expect(sessionPath({ sessionId: 'ab/c d' })).toBe(`${TOKEN_SERVICES_PATH}/ab%2Fc%20d`);
   });
 
   it('turn templates into :name route patterns', () => {

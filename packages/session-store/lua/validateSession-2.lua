@@ -16,7 +16,6 @@ Returns
 
 local records, tombstones = KEYS[1], KEYS[2]
 local lid, hash = ARGV[1], ARGV[2]
-local REASONS = { R = -4, E = -5, L = -6 }
 local now = nowMs()
 
 local v = redis.call('HMGET', records, lid, lid .. 'd', 'u', lid .. 'a')
@@ -24,6 +23,8 @@ if not v[1] then
   local t = redis.call('HGET', tombstones, lid)
   -- A reason is given only to the holder of the real token, and only while the tombstone lasts.
   if t and string.sub(t, 2, 33) == hash and tombstoneUntil(t) > now then
+    -- Built here, on the rare path, not on every call: a table per call is measurable in this script.
+    local REASONS = { R = -4, E = -5, L = -6 }
     return { REASONS[string.sub(t, 1, 1)] or -3 }
   end
   return {-3}

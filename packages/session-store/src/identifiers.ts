@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, hash, randomBytes } from 'node:crypto';
 import { TOKEN_FORMAT, formatSessionId, parseSessionId, type SessionIdParts } from '@sessiond/protocol';
 
 // The token format, `sd1.<session id>.<secret>`, is @sessiond/protocol's (TOKEN_FORMAT). This file
@@ -57,6 +57,8 @@ export function newSecret(): string {
 }
 
 /** What Redis stores instead of the secret. */
-export function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
-}
+export const hashSecret: (secret: string) => Buffer =
+  // One-shot crypto.hash (Node ≥ 20.12) is about twice as fast as a Hash object, once per validation.
+  typeof hash === 'function'
+    ? (secret) => hash('sha256', secret, 'buffer')
+    : (secret) => createHash('sha256').update(secret, 'utf8').digest();

@@ -1,4 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { WriteBatchingRedis } from './write-batching-redis';
 import {
   DEFAULT_REDIS_URL,
   backoff,
@@ -16,6 +17,13 @@ export interface RedisConnectionOptions extends RedisTarget {
   readonly maxReconnectDelayMs?: number;
   /** Client name shown by CLIENT LIST. */
   readonly connectionName?: string;
+  /**
+   * Send the commands of one event-loop turn in one write (default false; a single node or
+   * Sentinel's master, not a cluster). For a server answering many clients at once: each write is a
+   * system call here and a read for Redis, the largest cost of a validation on loopback
+   * (write-batching-redis.ts, bench/results/profile.md).
+   */
+  readonly batchWrites?: boolean;
 }
 
 /**
@@ -54,7 +62,8 @@ export function createRedisClient(options: RedisConnectionOptions): Redis | Clus
     );
   }
   // A single node, or the master the Sentinels name (the URL's host and port are then unused).
-  return new Redis(url, { ...common, ...connectionOptions(options, timing) });
+  const client = options.batchWrites === true ? WriteBatchingRedis : Redis;
+  return new client(url, { ...common, ...connectionOptions(options, timing) });
 }
 
 /** Resolves once the client is ready, or rejects after `timeoutMs` (it keeps reconnecting regardless). */

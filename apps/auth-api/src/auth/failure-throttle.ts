@@ -30,7 +30,7 @@ export class FailureThrottle {
 
   /** Before the attempt: no Redis call. Counts a refusal in the metrics. */
   check(...subject: readonly string[]): ThrottleCheck {
-    if (!this.enabled) return { throttled: false };
+    if (!this.enabled || this.throttled.empty) return NOT_THROTTLED;
     const check = this.throttled.check(subjectKey(subject));
     if (check.throttled) this.metrics?.throttled.inc({ limit: this.scope });
     return check;
@@ -56,6 +56,8 @@ export class FailureThrottle {
     if (failures >= this.options.maxFailures) this.throttled.remember(key, windowEndsInMs);
   }
 }
+
+const NOT_THROTTLED: ThrottleCheck = { throttled: false };
 
 /** The parts of a subject in one unambiguous string (a client id may hold any character). */
 function subjectKey(subject: readonly string[]): string {

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { verifyPassword } from '@sessiond/passwords';
 import { WatchedFile } from '../files/watched-file';
@@ -8,7 +8,18 @@ interface Client {
   readonly id: string;
   /** `sha256:<hex>` (recommended for random machine secrets) or an scrypt hash. */
   readonly secret: string;
+  /** The `sha256:` digest as bytes, decoded once when the file is read (every introspection compares it). */
+  readonly digest?: Buffer;
 }
+
+/** What unknown client ids are compared against, so that timing does not tell them apart. */
+const NO_DIGEST = Buffer.alloc(32);
+
+const sha256: (text: string) => Buffer =
+  // One-shot crypto.hash (Node ≥ 20.12) is about twice as fast as a Hash object; every call verifies.
+  typeof hash === 'function'
+    ? (text) => hash('sha256', text, 'buffer')
+    : (text) => createHash('sha256').update(text, 'utf8').digest();
 
 const SCRYPT_CACHE_MS = 60_000;
 
@@ -58,11 +69,10 @@ export class IntrospectionClients {
       this.generation = this.source.reloads;
     }
     const client = this.source.current.get(id);
-    const digest = createHash('sha256').update(secret, 'utf8').digest();
+    const digest = sha256(secret);
     if (client === undefined || !client.secret.startsWith('$scrypt$')) {
       // Unknown clients are compared against a digest too, so timing does not reveal which ids exist.
-      const expected = Buffer.from(client?.secret.slice('sha256:'.length) ?? '00'.repeat(32), 'hex');
-      return timingSafeEqual(digest, expected) && client !== undefined;
+      return timingSafeEqual(digest, client?.digest ?? NO_DIGEST) && client !== undefined;
     }
     const cacheKey = `${id}\0${digest.toString('base64')}`;
     const until = this.verified.get(cacheKey);
@@ -98,7 +108,11 @@ async function loadClients(path: string): Promise<ReadonlyMap<string, Client>> {
       );
     }
     if (clients.has(id)) throw new Error(`introspection clients file ${path}: duplicate id "${id}"`);
-    clients.set(id, { id, secret });
+    clients.set(id, {
+      id,
+      secret,
+      ...(secret.startsWith('sha256:') ? { digest: Buffer.from(secret.slice('sha256:'.length), 'hex') } : {}),
+    });
   });
   return clients;
 }

@@ -12,6 +12,11 @@ const MAX_REMEMBERED = 10_000;
 export class ThrottledKeys {
   private readonly until = new Map<string, number>();
 
+  /** No key is held: callers can skip building one (the usual case, checked on every request). */
+  get empty(): boolean {
+    return this.until.size === 0;
+  }
+
   check(key: string): ThrottleCheck {
     const until = this.until.get(key);
     if (until === undefined) return { throttled: false };

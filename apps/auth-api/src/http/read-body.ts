@@ -20,7 +20,11 @@ export async function readObjectBody(
 ): Promise<Record<string, unknown>> {
   const contentType = req.headers['content-type'];
   if (contentType === undefined) throw new ProblemError('invalid_request', 'the body needs a "token"');
-  const [mediaType = '', ...params] = contentType.split(';').map((part) => part.trim().toLowerCase());
+  // The type services send, recognised before taking the header apart (introspection is hot).
+  const plainJson = contentType === 'application/json';
+  const [mediaType = '', ...params] = plainJson
+    ? [contentType]
+    : contentType.split(';').map((part) => part.trim().toLowerCase());
   const charset = params
     .find((p) => p.startsWith('charset='))
     ?.slice('charset='.length)

@@ -29,7 +29,7 @@ export interface RequestContext {
   /** The client's address (TRUST_PROXY applied). */
   readonly clientIp: string;
   /** Set by the handlers of audited decisions: the request's line becomes an audit record. */
-  audit?: AuditFields;
+  audit?: AuditFields | undefined;
   /** forward-auth: the original request and the session's user, logged with the decision. */
   original?: OriginalRequest;
   username?: string;
@@ -37,16 +37,22 @@ export interface RequestContext {
   evicted?: readonly SessionDescriptor[];
 }
 
-const contexts = new WeakMap<ServerResponse, RequestContext>();
+// A property of the response rather than a WeakMap entry: a WeakMap set per request costs more
+// (and keeps the collector busier) than one more field on an object that is dropped with it.
+const CONTEXT = Symbol('sessiond.requestContext');
+
+interface WithContext {
+  [CONTEXT]?: RequestContext;
+}
 
 export function createContext(res: ServerResponse, reqId: string, clientIp: string): RequestContext {
   const context: RequestContext = { reqId, clientIp };
-  contexts.set(res, context);
+  (res as WithContext)[CONTEXT] = context;
   return context;
 }
 
 export function contextOf(res: ServerResponse): RequestContext {
-  const context = contexts.get(res);
+  const context = (res as WithContext)[CONTEXT];
   if (context === undefined) throw new Error('trackRequest did not run for this response');
   return context;
 }

@@ -53,6 +53,13 @@ export function trackRequest(
     context.route = route;
     const seconds = (performance.now() - started) / 1000;
     metrics.httpDuration.observe({ method: req.method ?? '', route, status: res.statusCode }, seconds);
+    // forward-auth allows are routine whatever the proxied method; its refusals name the original request.
+    const routine =
+      context.audit === undefined &&
+      res.statusCode < 400 &&
+      (req.method === 'GET' || route === INTROSPECT_ROUTE || route === FORWARD_AUTH_PATH);
+    // Decided before anything is built for the line: most answers are routine, and not logged at info.
+    if (routine && !logger.isLevelEnabled('debug')) return;
     const ms = Math.round(seconds * 10_000) / 10;
     const sessionId = context.sessionId ?? context.current?.session.sessionId;
     const common = {
@@ -98,11 +105,6 @@ export function trackRequest(
       }
       return;
     }
-    // forward-auth allows are routine whatever the proxied method; its refusals name the original request.
-    const routine =
-      res.statusCode < 400 &&
-      (req.method === 'GET' || route === INTROSPECT_ROUTE || route === FORWARD_AUTH_PATH);
-    if (routine && !logger.isLevelEnabled('debug')) return;
     logger[routine ? 'debug' : 'info'](
       {
         ...common,

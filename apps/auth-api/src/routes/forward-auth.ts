@@ -164,12 +164,13 @@ function originalRequest(req: IncomingMessage, suffix: string | undefined): Orig
     (suffix !== undefined ? `/${suffix}` : undefined);
   const host = single(h['x-forwarded-host']);
   const proto = single(h['x-forwarded-proto']);
-  return {
-    ...(method !== undefined && METHOD.test(method) ? { method: method.toUpperCase() } : {}),
-    ...(uri !== undefined && uri.startsWith('/') ? { uri: uri.slice(0, MAX_URI) } : {}),
-    ...(host !== undefined ? { host: host.slice(0, MAX_HOST) } : {}),
-    ...(proto !== undefined && PROTO.test(proto) ? { proto: proto.toLowerCase() } : {}),
-  };
+  // Members set one by one rather than spread from conditional objects: this runs per auth request.
+  const original: { -readonly [K in keyof OriginalRequest]: OriginalRequest[K] } = {};
+  if (method !== undefined && METHOD.test(method)) original.method = method.toUpperCase();
+  if (uri !== undefined && uri.startsWith('/')) original.uri = uri.slice(0, MAX_URI);
+  if (host !== undefined) original.host = host.slice(0, MAX_HOST);
+  if (proto !== undefined && PROTO.test(proto)) original.proto = proto.toLowerCase();
+  return original;
 }
 
 /** The path of a request-target, without its query or fragment. */
