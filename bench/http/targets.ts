@@ -1,0 +1,151 @@
+import type { LoadSpec } from './load';
+import type { Reported } from './report';
+
+/** One thing the bench loads: a route of sessiond or a peer's. */
+export interface Target extends Reported {
+  readonly spec: LoadSpec;
+  /** The server process that answers it (its CPU time is read around each run). */
+  readonly server: string;
+  /** Redis commands the target's process sends; counted per request to check round trips. */
+  readonly commands: readonly string[];
+}
+
+export interface Fixture {
+  readonly connections: number;
+  readonly durationS: number;
+  readonly sessions: readonly { readonly token: string; readonly sessionId: string }[];
+  /** express-session's cookies, one per session. */
+  readonly cookies: readonly string[];
+  /** `Basic …` of the introspection client. */
+  readonly basic: string;
+}
+
+const SCRIPT = ['evalsha', 'eval'];
+
+/**
+ * sessiond's three validation routes on `port`: GET /token-services/{id} with X-auth-token,
+ * forward-auth as nginx asks it, and POST /introspect. A `build` label (a second build measured in
+ * the same run, BENCH_SESSIOND_BUILDS) suffixes keys, names and the process name.
+ */
+export function sessiondTargets(fixture: Fixture, port: number, build?: string): Target[] {
+  const at = build === undefined ? '' : `@${build}`;
+  const named = (name: string): string => (build === undefined ? name : `${name} [${build}]`);
+  const server = `sessiond${at}`;
+  const spec = specFor(fixture);
+  return [
+    {
+      key: `get${at}`,
+      name: named('sessiond GET /token-services/{id} (X-auth-token)'),
+      sessiond: true,
+      server,
+      commands: SCRIPT,
+      spec: spec(
+        port,
+        'GET',
+        fixture.sessions.map((s) => ({
+          path: `/api/v1/auth/token-services/${s.sessionId}`,
+          headers: { 'x-auth-token': s.token },
+        })),
+      ),
+    },
+    {
+      // What nginx auth_request sends: the token plus the original request's method and URI.
+      key: `forward-auth${at}`,
+      name: named('sessiond forward-auth (nginx-style auth request)'),
+      sessiond: true,
+      server,
+      commands: SCRIPT,
+      spec: spec(
+        port,
+        'GET',
+        fixture.sessions.map((s) => ({
+          path: '/api/v1/auth/forward-auth?priv-lvl=15',
+          headers: { 'x-auth-token': s.token, 'x-original-method': 'GET', 'x-original-uri': '/orders/7' },
+        })),
+      ),
+    },
+    {
+      key: `introspect${at}`,
+      name: named('sessiond POST /introspect'),
+      sessiond: true,
+      server,
+      commands: SCRIPT,
+      spec: spec(
+        port,
+        'POST',
+        fixture.sessions.map((s) => ({
+          path: '/api/v1/auth/introspect',
+          headers: { authorization: fixture.basic, 'content-type': 'application/json' },
+          body: JSON.stringify({ token: s.token }),
+        })),
+      ),
+    },
+  ];
+}
+
+/** The peers, by key: each on its own port (servers/<key>.js). */
+export function peerTargets(fixture: Fixture, ports: Readonly<Record<string, number>>): Target[] {
+  const spec = specFor(fixture);
+  const byToken = fixture.sessions.map((s) => ({ path: `/validate/${s.token}` }));
+  const port = (key: string): number => ports[key] ?? 0;
+  return [
+    {
+      key: 'raw',
+      name: 'raw floor: node:http + one ioredis GET',
+      sessiond: false,
+      server: 'raw',
+      commands: ['get'],
+      spec: spec(port('raw'), 'GET', byToken),
+    },
+    {
+      key: 'fastify',
+      name: 'Fastify 5 + one ioredis GET',
+      sessiond: false,
+      server: 'fastify',
+      commands: ['get'],
+      spec: spec(port('fastify'), 'GET', byToken),
+    },
+    {
+      key: 'bare',
+      name: 'bare: Express + one ioredis GET',
+      sessiond: false,
+      server: 'bare',
+      commands: ['get'],
+      spec: spec(
+        port('bare'),
+        'GET',
+        fixture.sessions.map((s) => ({ path: '/validate', headers: { 'x-auth-token': s.token } })),
+      ),
+    },
+    {
+      key: 'express-session',
+      name: 'express-session + connect-redis 8 (rolling)',
+      sessiond: false,
+      server: 'express-session',
+      commands: ['get', 'set', 'expire', 'del'],
+      spec: spec(
+        port('express-session'),
+        'GET',
+        fixture.cookies.map((c) => ({ path: '/validate', headers: { cookie: c } })),
+      ),
+    },
+    {
+      key: 'hello',
+      name: 'hello: Express constant JSON',
+      sessiond: false,
+      server: 'hello',
+      commands: [],
+      spec: spec(port('hello'), 'GET', [{ path: '/hello' }]),
+    },
+  ];
+}
+
+function specFor(fixture: Fixture) {
+  return (port: number, method: 'GET' | 'POST', variants: LoadSpec['variants']): LoadSpec => ({
+    url: `http://127.0.0.1:${port}`,
+    method,
+    connections: fixture.connections,
+    durationS: fixture.durationS,
+    variants,
+  });
+}
