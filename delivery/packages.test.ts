@@ -264,7 +264,8 @@ describe('the packages users install', () => {
       ],
       app,
     );
-    expect(loaded.stdout).toMatch(/@sessiond\/client\/direct 1\n/);
+    // requireSession, createDirectValidator and SESSION_CACHE_DEFAULTS (issue 15's session cache).
+    expect(loaded.stdout).toMatch(/@sessiond\/client\/direct 3\n/);
     const help = await run(join(app, 'node_modules', '.bin', 'sessiond-tacacs-server'), ['--help'], app);
     expect(help.stdout).toContain('--users');
   });
