@@ -160,9 +160,11 @@ async function main(): Promise<void> {
       const after = await redisStats(redis);
       const answered = Math.max(1, result.ok + result.non2xx);
       const { calls, usec } = commandDelta(before, after, target.commands);
+      const trips = commandDelta(before, after, target.roundTrips).calls;
       return {
         ...result,
-        perRequest: calls / answered,
+        perRequest: trips / answered,
+        scriptsPerRequest: target.sessiond ? calls / answered : 0,
         serverCpu: (cpuAfter - cpuBefore) / answered,
         redisCpu: (after.cpuMicros - before.cpuMicros) / answered,
         calls,

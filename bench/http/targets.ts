@@ -6,8 +6,10 @@ export interface Target extends Reported {
   readonly spec: LoadSpec;
   /** The server process that answers it (its CPU time is read around each run). */
   readonly server: string;
-  /** Redis commands the target's process sends; counted per request to check round trips. */
+  /** Redis commands whose commandstats usec_per_call the report gives (sessiond: its script). */
   readonly commands: readonly string[];
+  /** Redis commands that mark one round trip each; counted per request answered. */
+  readonly roundTrips: readonly string[];
 }
 
 export interface Fixture {
@@ -21,6 +23,9 @@ export interface Fixture {
 }
 
 const SCRIPT = ['evalsha', 'eval'];
+// A validation is one HMGET: the plain read, or the one inside validateSession-2.lua when the script
+// is needed (commandstats counts commands run by scripts); so HMGET calls count round trips.
+const VALIDATION = ['hmget'];
 
 /**
  * sessiond's three validation routes on `port`: GET /token-services/{id} with X-auth-token,
@@ -39,6 +44,7 @@ export function sessiondTargets(fixture: Fixture, port: number, build?: string):
       sessiond: true,
       server,
       commands: SCRIPT,
+      roundTrips: VALIDATION,
       spec: spec(
         port,
         'GET',
@@ -55,6 +61,7 @@ export function sessiondTargets(fixture: Fixture, port: number, build?: string):
       sessiond: true,
       server,
       commands: SCRIPT,
+      roundTrips: VALIDATION,
       spec: spec(
         port,
         'GET',
@@ -70,6 +77,7 @@ export function sessiondTargets(fixture: Fixture, port: number, build?: string):
       sessiond: true,
       server,
       commands: SCRIPT,
+      roundTrips: VALIDATION,
       spec: spec(
         port,
         'POST',
@@ -95,6 +103,7 @@ export function peerTargets(fixture: Fixture, ports: Readonly<Record<string, num
       sessiond: false,
       server: 'raw',
       commands: ['get'],
+      roundTrips: ['get'],
       spec: spec(port('raw'), 'GET', byToken),
     },
     {
@@ -103,6 +112,7 @@ export function peerTargets(fixture: Fixture, ports: Readonly<Record<string, num
       sessiond: false,
       server: 'fastify',
       commands: ['get'],
+      roundTrips: ['get'],
       spec: spec(port('fastify'), 'GET', byToken),
     },
     {
@@ -111,6 +121,7 @@ export function peerTargets(fixture: Fixture, ports: Readonly<Record<string, num
       sessiond: false,
       server: 'bare',
       commands: ['get'],
+      roundTrips: ['get'],
       spec: spec(
         port('bare'),
         'GET',
@@ -123,6 +134,7 @@ export function peerTargets(fixture: Fixture, ports: Readonly<Record<string, num
       sessiond: false,
       server: 'express-session',
       commands: ['get', 'set', 'expire', 'del'],
+      roundTrips: ['get', 'set', 'expire', 'del'],
       spec: spec(
         port('express-session'),
         'GET',
@@ -135,6 +147,7 @@ export function peerTargets(fixture: Fixture, ports: Readonly<Record<string, num
       sessiond: false,
       server: 'hello',
       commands: [],
+      roundTrips: [],
       spec: spec(port('hello'), 'GET', [{ path: '/hello' }]),
     },
   ];

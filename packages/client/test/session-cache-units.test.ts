@@ -1,7 +1,7 @@
 import { InvalidOptionsError } from '../src';
 import { createDirectValidator } from '../src/direct';
 import { FillGuard } from '../src/direct/fill-guard';
-import { RedisTimeBounds } from '../src/direct/redis-time';
+import { RedisTimeBounds } from '@sessiond/session-store';
 import { SessionCache, entryBytes, type CachedSession } from '../src/direct/session-cache';
 import { sameDigest, secretDigest, secretOf, sessionIdOf } from '../src/direct/token-digest';
 import type { SessiondSession } from '../src/middleware/session';

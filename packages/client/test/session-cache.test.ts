@@ -120,9 +120,9 @@ describe('the session cache of direct mode (CLIENT TRACKING, a real redis-server
     await warm(validator, token);
     const last = token.at(-1) === 'A' ? 'B' : 'A';
     const forged = `${token.slice(0, -1)}${last}`;
-    const scripts = await admin.scriptCalls();
+    const scripts = await admin.validationCalls();
     expect(await validator.validate(forged)).toEqual({ valid: false, code: 'token_invalid' });
-    expect((await admin.scriptCalls()) - scripts).toBe(1); // Redis was asked, not the cache
+    expect((await admin.validationCalls()) - scripts).toBe(1); // Redis was asked, not the cache
     expect((await validator.validate(token)).valid).toBe(true);
   });
 
@@ -225,7 +225,7 @@ describe('the session cache of direct mode (CLIENT TRACKING, a real redis-server
     const { store, validator } = await setup({ defaults: { idleTimeoutMs: 1000 } });
     const { token, session } = await store.create(alice);
     await warm(validator, token);
-    const scripts = await admin.scriptCalls();
+    const scripts = await admin.validationCalls();
     const started = Date.now();
     let validations = 0;
     while (Date.now() - started < 2500) {
@@ -241,7 +241,7 @@ describe('the session cache of direct mode (CLIENT TRACKING, a real redis-server
     if (!inRedis.valid) throw new Error('the session idled out in Redis');
     // 2.5 idle timeouts later, alive: its deadline moved in Redis.
     expect(inRedis.session.expiresAtMs).toBeGreaterThan(session.expiresAtMs + 1500);
-    const sent = (await admin.scriptCalls()) - scripts;
+    const sent = (await admin.validationCalls()) - scripts;
     const stats = validator.sessionCache();
     expect(stats?.touches).toBeGreaterThanOrEqual(10);
     // About two per granularity (the touch, then the read after its invalidation), never one per call.

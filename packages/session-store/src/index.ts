@@ -35,6 +35,7 @@ export {
   type RedisTarget,
   type RedisTlsFiles,
 } from './redis-target';
+export { RedisTimeBounds, timeReplyMs } from './redis-time-bounds';
 export { SessionStore } from './session-store';
 export { TOP_USERS_MAX_SCANNED } from './top-users';
 export { touchDue, touchDueAt, touchGranularityOf } from './touch-granularity';

@@ -45,6 +45,7 @@ import { execPipeline } from './pipeline';
 import { Reply } from './reply';
 import { defineScripts } from './scripts';
 import { ScriptStatus, invalidReason } from './status';
+import { ValidationHints } from './validation-hints';
 import { sweepBucket } from './sweep';
 import { topUsers } from './top-users';
 import type {
@@ -66,13 +67,17 @@ import type {
 
 /**
  * Sessions, tokens and per-user limits in Redis. Every operation is one Lua script (one round trip),
- * takes its time from Redis, and names all its keys, which share one hash tag (Redis Cluster safe).
- * The design and its reasons are in this package's README.
+ * takes its time from Redis, and names all its keys, which share one hash tag (Redis Cluster safe);
+ * a validation the script would only read is one HMGET instead (validation-hints.ts). The design and
+ * its reasons are in this package's README.
  */
 export class SessionStore {
   readonly options: ResolvedOptions;
 
   private readonly clock: RedisClock;
+
+  /** When a validation may be one plain read instead of the script (validation-hints.ts). */
+  private readonly hints: ValidationHints;
 
   /** Where changes that WAIT run (`replication.connection`), so that no other command waits with them. */
   private readonly confirmedRedis: Redis | Cluster | undefined;
@@ -94,6 +99,7 @@ export class SessionStore {
       defineScripts(connection);
       this.confirmedRedis = connection;
     }
+    this.hints = new ValidationHints(redis, this.options.buckets, this.options.touchGranularityMs);
     this.clock = new RedisClock(
       redis,
       Math.min(this.options.operationTimeoutMs, commandTimeoutOf(redis) ?? Number.POSITIVE_INFINITY),
@@ -223,12 +229,26 @@ export class SessionStore {
     if (parsed === undefined || parsed.ref.bucket >= this.options.buckets) return invalid('invalid');
     const { ref, secret } = parsed;
     const keys = recordKeys(this.options.keyPrefix, ref);
+    const hash = hashSecret(secret);
+    const sentAt = Date.now();
+    if (this.hints.plainReadable(ref.bucket, ref.sessionId, touch, sentAt)) {
+      // One HMGET instead of the script when it decides the same (validation-hints.ts).
+      const fields = await this.run('validate', () =>
+        this.redis.hmgetBuffer(keys.records, ref.lid, `${ref.lid}d`, 'u', `${ref.lid}a`),
+      );
+      const result = this.hints.decide(fields, hash, ref.sessionId, ref.bucket, touch, Date.now());
+      if (result !== undefined) {
+        this.hints.learn(result, ref.sessionId);
+        return result;
+      }
+    }
+    const scriptSentAt = Date.now();
     const raw = await this.run('validate', () =>
       this.redis.sessiondValidateSession(
         keys.records,
         keys.tombstones,
         ref.lid,
-        hashSecret(secret),
+        hash,
         touch ? '1' : '0',
         this.options.touchGranularityMs,
         this.options.retentionMs,
@@ -236,11 +256,17 @@ export class SessionStore {
     );
     const reply = Reply.of(raw, 'validateSession');
     const status = reply.number();
-    if (status !== ScriptStatus.Ok) return invalid(invalidReason(status));
-    reply.number();
+    if (status !== ScriptStatus.Ok) {
+      const refused = invalid(invalidReason(status));
+      this.hints.learn(refused, ref.sessionId);
+      return refused;
+    }
+    this.hints.observe(ref.bucket, reply.number(), scriptSentAt, Date.now());
     const username = reply.string();
     const session = decodeDescriptor(ref.sessionId, username, reply.string(), reply.string());
-    return { valid: true, session, touched: reply.number() === 1 };
+    const result: ValidationResult = { valid: true, session, touched: reply.number() === 1 };
+    this.hints.learn(result, ref.sessionId);
+    return result;
   }
 
   /** One live session by id (callers check that the requester may see it). */

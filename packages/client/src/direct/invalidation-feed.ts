@@ -1,6 +1,5 @@
-import { currentMaster, redisMode } from '@sessiond/session-store';
+import { RedisTimeBounds, currentMaster, redisMode } from '@sessiond/session-store';
 import type { RedisClient, RedisClusterClient, RedisNodeClient } from './redis-types';
-import { RedisTimeBounds } from './redis-time';
 import { TrackingPair } from './tracking-pair';
 
 export interface FeedHandlers {

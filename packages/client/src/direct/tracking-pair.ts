@@ -1,5 +1,5 @@
+import { RedisTimeBounds, timeReplyMs } from '@sessiond/session-store';
 import type { RedisNodeClient } from './redis-types';
-import { RedisTimeBounds, timeReplyMs } from './redis-time';
 
 /**
  * Where Redis sends invalidations for a client in RESP2 that asked for REDIRECT (ioredis speaks only

@@ -33,10 +33,13 @@ export class NodeAdmin {
     return total;
   }
 
-  /** Scripts run (EVALSHA and EVAL): one per validation that reached Redis. */
-  async scriptCalls(): Promise<number> {
-    const calls = await this.calls();
-    return (calls.get('evalsha') ?? 0) + (calls.get('eval') ?? 0);
+  /**
+   * Validations that reached Redis. A validation is the store's script or, for a session the store
+   * may read without it, a plain HMGET (session-store/src/validation-hints.ts); the script runs one
+   * HMGET itself, and commandstats counts commands run by scripts too: one HMGET per validation.
+   */
+  async validationCalls(): Promise<number> {
+    return (await this.calls()).get('hmget') ?? 0;
   }
 
   /** Kills the connections named `name` (CLIENT KILL ID); returns how many. */

@@ -2,11 +2,13 @@
 const SAMPLE_LIFETIME_MS = 10_000;
 
 /**
- * Bounds on the Redis clock, learned from TIME. Session deadlines are in Redis time (the scripts never
- * trust application clocks), so the cache needs Redis's "now": a TIME read at a local instant between
- * sending (s) and receiving (r) says that Redis now is at least T + (t - r) and at most T + (t - s).
- * The cache stops serving an entry when the upper bound reaches its deadline (never late), and asks
- * for a touch when the lower bound says the script would write one (never for nothing).
+ * Bounds on the Redis clock, learned from TIME (or a script's reply that carries it). Session deadlines
+ * are in Redis time (the scripts never trust application clocks), so whoever decides outside a script
+ * needs Redis's "now": a time T read at a local instant between sending (s) and receiving (r) says
+ * that Redis now (local t) is at least T + (t - r) and at most T + (t - s). The client's cache stops
+ * serving an entry when the upper bound reaches its deadline (never late), and asks for a touch when
+ * the lower bound says the script would write one (never for nothing); the store's plain reads
+ * (validation-hints.ts) use the upper bound the same way.
  */
 export class RedisTimeBounds {
   private lowOffset = 0;
@@ -27,6 +29,16 @@ export class RedisTimeBounds {
     this.highOffset = redisMs - sentAtMs;
     this.sampledAt = receivedAtMs;
     this.known = true;
+  }
+
+  /** Known from a sample taken less than the sample lifetime (10 s) ago. */
+  fresh(localNowMs = Date.now()): boolean {
+    return this.known && localNowMs - this.sampledAt < SAMPLE_LIFETIME_MS;
+  }
+
+  /** Forgets what was learned (the connection changed: it may be another server, another clock). */
+  forget(): void {
+    this.known = false;
   }
 
   /** Redis time is at least this now. */
