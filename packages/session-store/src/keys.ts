@@ -13,6 +13,11 @@ export interface UserKeys {
 }
 
 /** The two keys validation reads (the hot path needs nothing else). */
+/** The user's records hash alone (a validation's plain read needs no other key). */
+export function recordsKey(prefix: string, user: UserRef): string {
+  return `${prefix}:{${user.bucket}}:r:${user.tag}`;
+}
+
 export function recordKeys(prefix: string, user: UserRef): Pick<UserKeys, 'records' | 'tombstones'> {
   const base = `${prefix}:{${user.bucket}}`;
   return { records: `${base}:r:${user.tag}`, tombstones: `${base}:t:${user.tag}` };

@@ -29,6 +29,7 @@ import {
   counterKey,
   failuresKey,
   recordKeys,
+  recordsKey,
   scopedFailuresKey,
   userKeys,
   type FailureKind,
@@ -228,20 +229,21 @@ export class SessionStore {
     const parsed = parseToken(token);
     if (parsed === undefined || parsed.ref.bucket >= this.options.buckets) return invalid('invalid');
     const { ref, secret } = parsed;
-    const keys = recordKeys(this.options.keyPrefix, ref);
     const hash = hashSecret(secret);
-    const sentAt = Date.now();
-    if (this.hints.plainReadable(ref.bucket, ref.sessionId, touch, sentAt)) {
+    const moments = this.hints.plainReadable(ref.bucket, ref.sessionId, touch, Date.now());
+    if (moments !== undefined) {
       // One HMGET instead of the script when it decides the same (validation-hints.ts).
+      const records = recordsKey(this.options.keyPrefix, ref);
       const fields = await this.run('validate', () =>
-        this.redis.hmgetBuffer(keys.records, ref.lid, `${ref.lid}d`, 'u', `${ref.lid}a`),
+        this.redis.hmgetBuffer(records, ref.lid, `${ref.lid}d`, 'u', `${ref.lid}a`),
       );
       const result = this.hints.decide(fields, hash, ref.sessionId, ref.bucket, touch, Date.now());
       if (result !== undefined) {
-        this.hints.learn(result, ref.sessionId);
+        if (result.valid) this.hints.update(moments, result.session);
         return result;
       }
     }
+    const keys = recordKeys(this.options.keyPrefix, ref);
     const scriptSentAt = Date.now();
     const raw = await this.run('validate', () =>
       this.redis.sessiondValidateSession(

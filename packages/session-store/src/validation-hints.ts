@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { decodeDescriptor } from './descriptor';
 import { RedisTimeBounds } from './redis-time-bounds';
 import { touchDueAt } from './touch-granularity';
-import type { ValidationResult } from './types';
+import type { SessionDescriptor, ValidationResult } from './types';
 
 /** Sessions whose next script moment is remembered; past this, the oldest entry gives way. */
 export const VALIDATION_HINTS_MAX = 65_536;
@@ -11,7 +11,7 @@ export const VALIDATION_HINTS_MAX = 65_536;
 const SECRET_HASH_BYTES = 32;
 
 /** Redis times from which the script is needed for a session: its deadline, its next touch. */
-interface ScriptMoments {
+export interface ScriptMoments {
   expiresAtMs: number;
   touchDueAtMs: number;
 }
@@ -65,19 +65,34 @@ export class ValidationHints {
     this.seenConnection = this.connection.count;
   }
 
-  /** Whether a validation of this session in this bucket may be a plain read (decided before sending). */
-  plainReadable(bucket: number, sessionId: string, touch: boolean, localNowMs: number): boolean {
+  /**
+   * Whether a validation of this session in this bucket may be a plain read (decided before sending):
+   * the session's moments if so, for `update` to refresh once the read has answered.
+   */
+  plainReadable(
+    bucket: number,
+    sessionId: string,
+    touch: boolean,
+    localNowMs: number,
+  ): ScriptMoments | undefined {
     if (this.seenConnection !== this.connection.count) {
       // A new connection may be to another server (a failover): its clock is learned again.
       this.seenConnection = this.connection.count;
       for (const known of this.clocks) known.forget();
     }
     const clock = this.clocks[bucket];
-    if (clock === undefined || !clock.fresh(localNowMs)) return false;
+    if (clock === undefined || !clock.fresh(localNowMs)) return undefined;
     const moments = this.sessions.get(sessionId);
-    if (moments === undefined) return false;
+    if (moments === undefined) return undefined;
     const latest = clock.latest(localNowMs);
-    return latest < moments.expiresAtMs && !(touch && latest >= moments.touchDueAtMs);
+    if (latest >= moments.expiresAtMs || (touch && latest >= moments.touchDueAtMs)) return undefined;
+    return moments;
+  }
+
+  /** A plain read found the session valid: its moments as the record now says (another may have touched it). */
+  update(moments: ScriptMoments, session: SessionDescriptor): void {
+    moments.expiresAtMs = session.expiresAtMs;
+    moments.touchDueAtMs = touchDueAt(session, this.granularityMs);
   }
 
   /** A validation script on `bucket` answered with Redis time `redisNowMs` (whole ms). */
