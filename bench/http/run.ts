@@ -29,9 +29,10 @@ import { peerTargets, sessiondTargets, type Target } from './targets';
 const TOKENS = 10_000;
 const USERS = 2_000;
 const CONNECTIONS = 100;
-const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 6);
+const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 5);
 const WARMUP_S = Number(process.env['BENCH_WARMUP_S'] ?? 2);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+// Five rounds: on a shared 2-core machine one round in three or four is disturbed; the median of five holds.
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const ONLY = process.env['BENCH_TARGETS']?.split(',').map((key) => key.trim());
 /** Extra node flags for every server process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
 const NODE_ARGS = process.env['BENCH_SERVER_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
