@@ -1,4 +1,5 @@
 export { decodeDescriptor } from './descriptor';
+export { sameDigest, secretDigest } from './digest';
 export {
   InvalidSessionInputError,
   InvalidStoreOptionsError,

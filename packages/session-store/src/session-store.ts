@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis, RedisValue } from 'ioredis';
 import { decodeDescriptor } from './descriptor';
+import { digestBytes, secretDigest } from './digest';
 import {
   InvalidSessionInputError,
   InvalidStoreOptionsError,
@@ -229,7 +230,7 @@ export class SessionStore {
     const parsed = parseToken(token);
     if (parsed === undefined || parsed.ref.bucket >= this.options.buckets) return invalid('invalid');
     const { ref, secret } = parsed;
-    const hash = hashSecret(secret);
+    const digest = secretDigest(secret);
     const moments = this.hints.plainReadable(ref.bucket, ref.sessionId, touch, Date.now());
     if (moments !== undefined) {
       // One HMGET instead of the script when it decides the same (validation-hints.ts).
@@ -237,7 +238,7 @@ export class SessionStore {
       const fields = await this.run('validate', () =>
         this.redis.hmgetBuffer(records, ref.lid, `${ref.lid}d`, 'u', `${ref.lid}a`),
       );
-      const result = this.hints.decide(fields, hash, ref.sessionId, ref.bucket, touch, Date.now());
+      const result = this.hints.decide(fields, digest, ref.sessionId, ref.bucket, touch, Date.now());
       if (result !== undefined) {
         if (result.valid) this.hints.update(moments, result.session);
         return result;
@@ -250,7 +251,7 @@ export class SessionStore {
         keys.records,
         keys.tombstones,
         ref.lid,
-        hash,
+        digestBytes(digest),
         touch ? '1' : '0',
         this.options.touchGranularityMs,
         this.options.retentionMs,

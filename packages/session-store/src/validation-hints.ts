@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { decodeDescriptor } from './descriptor';
+import { sameDigestBytes } from './digest';
 import { RedisTimeBounds } from './redis-time-bounds';
 import { touchDueAt } from './touch-granularity';
 import type { SessionDescriptor, ValidationResult } from './types';
@@ -129,7 +129,8 @@ export class ValidationHints {
    */
   decide(
     fields: PlainFields,
-    hash: Buffer,
+    /** secretDigest of the presented secret. */
+    digest: string,
     sessionId: string,
     bucket: number,
     touch: boolean,
@@ -137,7 +138,7 @@ export class ValidationHints {
   ): ValidationResult | undefined {
     const [stored, descriptor, username, userAgent] = fields;
     if (stored === null || stored === undefined || descriptor == null || username == null) return undefined;
-    if (stored.length !== SECRET_HASH_BYTES || !timingSafeEqual(stored, hash))
+    if (stored.length !== SECRET_HASH_BYTES || !sameDigestBytes(stored, digest))
       return { valid: false, reason: 'invalid' };
     const clock = this.clocks[bucket];
     if (clock === undefined || !clock.fresh(receivedAtMs)) return undefined;

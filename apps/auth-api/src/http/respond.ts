@@ -12,6 +12,16 @@ export function sendJson(
   send(res, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
 }
 
+/** Sends JSON already written as text (http/hot-json.ts). */
+export function sendJsonText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  send(res, status, text, 'application/json; charset=utf-8', headers);
+}
+
 /** Sends an RFC 9457 problem and records its code for the request's log line. */
 export function sendProblem(res: ServerResponse, problem: ProblemError): void {
   contextOf(res).code = problem.code;

@@ -12,14 +12,14 @@ import type { FailureThrottle } from '../auth/failure-throttle';
 import type { IntrospectionClients } from '../auth/introspection-clients';
 import { authenticateToken } from '../auth/token-auth';
 import type { Config } from '../config';
-import { introspectionBody, sessionItem } from '../http/cisco';
+import { introspectionJson, sessionItemJson } from '../http/hot-json';
 import { problemFor } from '../http/error-handler';
 import { ProblemError } from '../http/problem-error';
 import { readObjectBody } from '../http/read-body';
 import { linkBase, type TrustProxy } from '../http/request-base';
 import type { RequestContext } from '../http/request-context';
 import { trackRequest, type Tracking } from '../http/request-tracking';
-import { sendJson, sendProblem } from '../http/respond';
+import { sendJsonText, sendProblem } from '../http/respond';
 import { forwardAuthHandler } from './forward-auth';
 
 export const SESSION_PATH = routePattern(SESSION_TEMPLATE);
@@ -56,6 +56,8 @@ const INTROSPECT_ROUTE = /^\/api\/v1\/auth\/introspect\/?$/i;
 // The path itself, or with Envoy's suffix (the original path, kept as sent).
 const FORWARD_AUTH_ROUTE = /^\/api\/v1\/auth\/forward-auth(?:\/(.*))?$/i;
 const BODY = { maxBytes: 8 * 1024, maxFields: 20 };
+const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+const INACTIVE = JSON.stringify({ active: false });
 
 type Handler = (
   req: IncomingMessage,
@@ -133,9 +135,7 @@ function getSessionHandler({ config, store, metrics }: FastRouteDeps): Handler {
       session = await store.get(sessionId);
     if (session === undefined)
       throw new ProblemError('session_not_found', 'no live session with this id belongs to you');
-    sendJson(res, 200, sessionItem(session, linkBase(config.publicBaseUrl), current), {
-      'Cache-Control': 'no-store',
-    });
+    sendJsonText(res, 200, sessionItemJson(session, linkBase(config.publicBaseUrl), current), NO_STORE);
   };
 }
 
@@ -158,8 +158,6 @@ function introspectHandler(deps: FastRouteDeps): Handler {
       context.audit = undefined;
       context.sessionId = result.session.sessionId;
     } else audit.reason = result.reason;
-    sendJson(res, 200, result.valid ? introspectionBody(result.session) : { active: false }, {
-      'Cache-Control': 'no-store',
-    });
+    sendJsonText(res, 200, result.valid ? introspectionJson(result.session) : INACTIVE, NO_STORE);
   };
 }

@@ -1,4 +1,3 @@
-import * as crypto from 'node:crypto';
 import { SESSION_ID_LENGTH, TOKEN_FORMAT } from '@sessiond/protocol';
 
 // The hot path of the session cache reads a token without a regular expression: an entry exists only
@@ -25,29 +24,5 @@ export function secretOf(token: string): string {
   return token.slice(SECRET_START);
 }
 
-// One-shot hashing (crypto.hash, Node ≥ 20.12) skips building a Hash object, and a latin1 string
-// (one character per byte) skips allocating a Buffer: together about a third of createHash().digest()
-// (measured on the bench machine: ~0.4 µs against ~1.3 µs), the larger part of a cache hit. Older Node
-// 20 releases fall back to createHash.
-const ONE_SHOT = typeof crypto.hash === 'function';
-
-/**
- * SHA-256 of a token secret, as the store keeps it (`hashSecret`: of the secret's UTF-8 bytes), as a
- * 32-character latin1 string (Node's `binary` encoding).
- */
-export function secretDigest(secret: string): string {
-  if (ONE_SHOT) return crypto.hash('sha256', secret, 'binary');
-  return crypto.createHash('sha256').update(secret, 'utf8').digest('binary');
-}
-
-/**
- * Whether two digests are equal, in time that does not depend on where they differ: every
- * character is compared, differences accumulated without a branch (crypto.timingSafeEqual's rule,
- * on strings, which would otherwise need two Buffers per call).
- */
-export function sameDigest(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i += 1) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
-}
+/** The store's digest of a secret, and its constant-time comparison (session-store/src/digest.ts). */
+export { sameDigest, secretDigest } from '@sessiond/session-store';
