@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { FORWARD_AUTH_PATH, INTROSPECT_PATH } from '@sessiond/protocol';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
@@ -8,9 +7,11 @@ import { auditMembers, userAgentOf } from './audit';
 import { clientAddress } from './client-address';
 import type { TrustProxy } from './request-base';
 import { createContext, type RequestContext } from './request-context';
+import { requestIdSource } from './request-id';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const INTROSPECT_ROUTE = INTROSPECT_PATH;
+const nextRequestId = requestIdSource();
 
 export interface Tracking {
   readonly logger: Logger;
@@ -43,7 +44,7 @@ export function trackRequest(
   const incoming = req.headers['x-request-id'];
   const context = createContext(
     res,
-    typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+    typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : nextRequestId(),
     clientAddress(req, trust),
   );
   res.setHeader('X-Request-Id', context.reqId);
