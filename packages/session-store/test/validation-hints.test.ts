@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { SessionStore, createRedisClient, waitUntilReady } from '@sessiond/session-store';
+import {
+  SessionStore,
+  StoreUnavailableError,
+  createRedisClient,
+  waitUntilReady,
+} from '@sessiond/session-store';
 import { RedisServer, redisTimeMs, uniqueKeyPrefix, waitFor } from '@sessiond/test-utils';
 import { ValidationHints } from '../src/validation-hints';
 import { alice } from './support/behaviour';
@@ -131,6 +136,24 @@ describe('validation by plain read', () => {
       expect((touches[i] ?? 0) - (touches[i - 1] ?? 0)).toBeGreaterThanOrEqual(50);
     const inRedis = await store.validate(token, { touch: false });
     expect(inRedis.valid && inRedis.session.lastAccessAtMs).toBe(touches.at(-1));
+  });
+
+  it("a plain read of a frozen Redis fails as unavailable, bounded by the client's command timeout", async () => {
+    const store = newStore({ operationTimeoutMs: 1000 }); // the client's commandTimeout is 500 ms
+    const { token } = await store.create(alice);
+    await store.validate(token);
+    server.pause(); // SIGSTOP
+    try {
+      const reads = await callsDuring(() =>
+        expect(store.validate(token)).rejects.toBeInstanceOf(StoreUnavailableError),
+      );
+      expect(reads).toEqual({ scripts: 0, reads: 1 });
+    } finally {
+      server.unpause();
+    }
+    await waitFor(async () => (await store.validate(token).catch(() => undefined))?.valid === true, {
+      message: 'validations to succeed again',
+    });
   });
 
   it('learns the clock again after a reconnect (it may be another server)', async () => {
