@@ -1,5 +1,5 @@
 import { markdownTable } from '../common/table';
-import { CHECK_CALLERS, scriptCalls, type CaseCheck, type ClusterCheck } from './cluster-check';
+import { CHECK_CALLERS, validationCalls, type CaseCheck, type ClusterCheck } from './cluster-check';
 import { count, fix, pct } from './format';
 
 const MB = 1e6;
@@ -8,7 +8,7 @@ const MB = 1e6;
 export function checkTable(c: CaseCheck, bytesPerSession: number): string {
   const keys = c.nodes.reduce((sum, n) => sum + n.created.keys, 0);
   const memory = c.nodes.reduce((sum, n) => sum + n.created.usedMemory, 0);
-  const scripts = c.nodes.reduce((sum, n) => sum + scriptCalls(n.validated), 0);
+  const validations = c.nodes.reduce((sum, n) => sum + validationCalls(n.validated), 0);
   const ratio = (measured: number, predicted: number): string => fix(measured / predicted, 2);
   return markdownTable(
     [
@@ -18,11 +18,11 @@ export function checkTable(c: CaseCheck, bytesPerSession: number): string {
       'keys Δ (÷ keys × share)',
       'used_memory Δ MB (÷ total × share)',
       'model MB: N × share × B_session (measured ÷ model)',
-      'validations: EVALSHA (÷ total × share)',
+      'validations: HMGET, plain or in the script (÷ total × share)',
       'Redis CPU µs per validation',
     ],
     c.nodes.map((n) => {
-      const scriptsHere = scriptCalls(n.validated);
+      const validationsHere = validationCalls(n.validated);
       const model = c.sessions * n.share * bytesPerSession;
       return [
         n.node,
@@ -31,8 +31,8 @@ export function checkTable(c: CaseCheck, bytesPerSession: number): string {
         `${count(n.created.keys)} (${ratio(n.created.keys, keys * n.share)})`,
         `${fix(n.created.usedMemory / MB, 2)} (${ratio(n.created.usedMemory, memory * n.share)})`,
         `${fix(model / MB, 2)} (${ratio(n.created.usedMemory, model)})`,
-        `${count(scriptsHere)} (${ratio(scriptsHere, scripts * n.share)})`,
-        fix(n.validated.cpuUs / Math.max(1, scriptsHere), 2),
+        `${count(validationsHere)} (${ratio(validationsHere, validations * n.share)})`,
+        fix(n.validated.cpuUs / Math.max(1, validationsHere), 2),
       ];
     }),
   );
