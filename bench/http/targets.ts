@@ -34,60 +34,51 @@ const VALIDATION = ['hmget'];
  */
 export function sessiondTargets(fixture: Fixture, port: number, build?: string): Target[] {
   const at = build === undefined ? '' : `@${build}`;
-  const named = (name: string): string => (build === undefined ? name : `${name} [${build}]`);
-  const server = `sessiond${at}`;
   const spec = specFor(fixture);
+  const route = (
+    key: string,
+    name: string,
+    method: 'GET' | 'POST',
+    variants: LoadSpec['variants'],
+  ): Target => ({
+    key: `${key}${at}`,
+    name: build === undefined ? name : `${name} [${build}]`,
+    sessiond: true,
+    server: `sessiond${at}`,
+    commands: SCRIPT,
+    roundTrips: VALIDATION,
+    spec: spec(port, method, variants),
+  });
   return [
-    {
-      key: `get${at}`,
-      name: named('sessiond GET /token-services/{id} (X-auth-token)'),
-      sessiond: true,
-      server,
-      commands: SCRIPT,
-      roundTrips: VALIDATION,
-      spec: spec(
-        port,
-        'GET',
-        fixture.sessions.map((s) => ({
-          path: `/api/v1/auth/token-services/${s.sessionId}`,
-          headers: { 'x-auth-token': s.token },
-        })),
-      ),
-    },
-    {
-      // What nginx auth_request sends: the token plus the original request's method and URI.
-      key: `forward-auth${at}`,
-      name: named('sessiond forward-auth (nginx-style auth request)'),
-      sessiond: true,
-      server,
-      commands: SCRIPT,
-      roundTrips: VALIDATION,
-      spec: spec(
-        port,
-        'GET',
-        fixture.sessions.map((s) => ({
-          path: '/api/v1/auth/forward-auth?priv-lvl=15',
-          headers: { 'x-auth-token': s.token, 'x-original-method': 'GET', 'x-original-uri': '/orders/7' },
-        })),
-      ),
-    },
-    {
-      key: `introspect${at}`,
-      name: named('sessiond POST /introspect'),
-      sessiond: true,
-      server,
-      commands: SCRIPT,
-      roundTrips: VALIDATION,
-      spec: spec(
-        port,
-        'POST',
-        fixture.sessions.map((s) => ({
-          path: '/api/v1/auth/introspect',
-          headers: { authorization: fixture.basic, 'content-type': 'application/json' },
-          body: JSON.stringify({ token: s.token }),
-        })),
-      ),
-    },
+    route(
+      'get',
+      'sessiond GET /token-services/{id} (X-auth-token)',
+      'GET',
+      fixture.sessions.map((s) => ({
+        path: `/api/v1/auth/token-services/${s.sessionId}`,
+        headers: { 'x-auth-token': s.token },
+      })),
+    ),
+    // What nginx auth_request sends: the token plus the original request's method and URI.
+    route(
+      'forward-auth',
+      'sessiond forward-auth (nginx-style auth request)',
+      'GET',
+      fixture.sessions.map((s) => ({
+        path: '/api/v1/auth/forward-auth?priv-lvl=15',
+        headers: { 'x-auth-token': s.token, 'x-original-method': 'GET', 'x-original-uri': '/orders/7' },
+      })),
+    ),
+    route(
+      'introspect',
+      'sessiond POST /introspect',
+      'POST',
+      fixture.sessions.map((s) => ({
+        path: '/api/v1/auth/introspect',
+        headers: { authorization: fixture.basic, 'content-type': 'application/json' },
+        body: JSON.stringify({ token: s.token }),
+      })),
+    ),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { SessionStore, createRedisClient, waitUntilReady } from '@sessiond/session-store';
 import { RedisCluster, uniqueKeyPrefix, waitFor } from '@sessiond/test-utils';
 import { createDirectValidator, type DirectValidator } from '../src/direct';
+import { warmCache } from './support/warm-cache';
 import { CONNECTION_NAMES } from '../src/direct/tracking-pair';
 import { NodeAdmin } from './support/redis-admin';
 
@@ -39,16 +40,7 @@ afterAll(async () => {
 const totalCalls = async (): Promise<number> =>
   (await Promise.all(admins.map((admin) => admin.totalCalls()))).reduce((a, b) => a + b, 0);
 
-async function warm(token: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const verdict = await validator.validate(token);
-      if (!verdict.valid) throw new Error(`refused: ${verdict.code}`);
-      return verdict.session.source === 'cache';
-    },
-    { intervalMs: 5, message: 'the session to be cached' },
-  );
-}
+const warm = (token: string): Promise<void> => warmCache(validator, token);
 
 describe('the session cache on a 3-master Redis Cluster', () => {
   it('a pair on every master: hits cost nothing anywhere, revocations on any master are seen at once', async () => {

@@ -1,6 +1,7 @@
 import { SessionStore, createRedisClient, currentMaster, waitUntilReady } from '@sessiond/session-store';
 import { RedisSentinelSet, uniqueKeyPrefix, waitFor } from '@sessiond/test-utils';
 import { createDirectValidator, type DirectValidator } from '../src/direct';
+import { warmCache } from './support/warm-cache';
 
 // The session cache through Redis Sentinel: its tracking pair follows the master the Sentinels name.
 // After a failover (SIGKILL of the master) the cache is dropped, tracking comes back on the promoted
@@ -24,16 +25,8 @@ afterAll(async () => {
 
 const alice = { username: 'alice', privLvl: 15, aaa: 'local', sourceIp: '10.0.0.1' };
 
-async function warm(token: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const verdict = await validator.validate(token);
-      if (!verdict.valid) throw new Error(`refused: ${verdict.code}`);
-      return verdict.session.source === 'cache';
-    },
-    { timeoutMs: 30_000, intervalMs: 20, message: 'the session to be cached' },
-  );
-}
+const warm = (token: string): Promise<void> =>
+  warmCache(validator, token, { timeoutMs: 30_000, intervalMs: 20 });
 
 describe('the session cache through Redis Sentinel', () => {
   it('follows a failover: dropped, then tracking on the promoted master, revocations seen there', async () => {

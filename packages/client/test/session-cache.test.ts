@@ -2,6 +2,7 @@ import { parseSessionId } from '@sessiond/protocol';
 import { SessionStore, createRedisClient, waitUntilReady, type NewSession } from '@sessiond/session-store';
 import { RedisServer, uniqueKeyPrefix, waitFor } from '@sessiond/test-utils';
 import { createDirectValidator, type DirectValidator, type Verdict } from '../src/direct';
+import { warmCache } from './support/warm-cache';
 import { CONNECTION_NAMES } from '../src/direct/tracking-pair';
 import { NodeAdmin } from './support/redis-admin';
 
@@ -63,17 +64,7 @@ async function setup(
   return { store, validator };
 }
 
-/** Validates until the cache holds the token's session (a miss fills it; a hit proves it). */
-async function warm(validator: DirectValidator, token: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const verdict = await validator.validate(token);
-      if (!verdict.valid) throw new Error(`the token is refused: ${verdict.code}`);
-      return verdict.session.source === 'cache';
-    },
-    { intervalMs: 5, message: 'the session to be served from the cache' },
-  );
-}
+const warm = warmCache;
 
 /** Waits (briefly) until the validator refuses the token, and gives its verdict and how long it took. */
 async function refusedSoon(validator: DirectValidator, token: string): Promise<Verdict & { valid: false }> {

@@ -113,7 +113,7 @@ export class SessionStore {
       commandTimeout <= this.options.operationTimeoutMs;
     this.clock = new RedisClock(
       redis,
-      Math.min(this.options.operationTimeoutMs, commandTimeoutOf(redis) ?? Number.POSITIVE_INFINITY),
+      Math.min(this.options.operationTimeoutMs, commandTimeout ?? Number.POSITIVE_INFINITY),
     );
   }
 
