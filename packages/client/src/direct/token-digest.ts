@@ -1,4 +1,5 @@
 import { SESSION_ID_LENGTH, TOKEN_FORMAT } from '@sessiond/protocol';
+import { sameDigest as storeSameDigest, secretDigest as storeSecretDigest } from '@sessiond/session-store';
 
 // The hot path of the session cache reads a token without a regular expression: an entry exists only
 // for a session id taken from a token that parseToken accepted, and the secret's digest must then
@@ -24,5 +25,9 @@ export function secretOf(token: string): string {
   return token.slice(SECRET_START);
 }
 
-/** The store's digest of a secret, and its constant-time comparison (session-store/src/digest.ts). */
-export { sameDigest, secretDigest } from '@sessiond/session-store';
+/**
+ * The store's digest of a secret, and its constant-time comparison (session-store/src/digest.ts),
+ * bound once: a re-export compiles to a getter that every call on the hot path would go through.
+ */
+export const secretDigest = storeSecretDigest;
+export const sameDigest = storeSameDigest;
