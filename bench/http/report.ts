@@ -63,7 +63,7 @@ function summarize(target: Reported, runs: readonly Measured[]): Summary {
 export function report(targets: readonly Reported[], results: ReadonlyMap<string, Measured[]>): string {
   const summary = targets.map((t) => summarize(t, results.get(t.key) ?? []));
   const peer = (key: string): Summary | undefined => summary.find((s) => s.key === key);
-  const [raw, bare, es, hello] = ['raw', 'bare', 'express-session', 'hello'].map(peer);
+  const [raw, rawPost, bare, es, hello] = ['raw', 'raw-post', 'bare', 'express-session', 'hello'].map(peer);
   const ratio = (a: number, b: number | undefined): string =>
     b === undefined || b === 0 ? '–' : (a / b).toFixed(2);
   const fixed = (n: number, digits = 1): string => n.toFixed(digits);
@@ -148,9 +148,16 @@ export function report(targets: readonly Reported[], results: ReadonlyMap<string
       : `\nRedis commandstats usec_per_call over the run: validateSession EVALSHA ${scripts
           .map((s) => `${fixed(s.usecPerCall, 2)} µs (${s.key})`)
           .join(', ')}; the raw floor's GET ${fixed(raw.usecPerCall, 2)} µs.\n`;
+  const introspections = summary.filter((s) => s.sessiond && s.key.startsWith('introspect'));
+  const shape =
+    rawPost === undefined || introspections.length === 0
+      ? ''
+      : `\nPOST /introspect against the floor of its own shape (raw, POST with the same headers and JSON body): ${introspections
+          .map((s) => `${ratio(s.rps, rawPost.rps)} × (p99 ${ratio(s.p99, rawPost.p99)} ×, ${s.key})`)
+          .join(', ')}; the POST shape itself is ${ratio(rawPost.rps, raw?.rps)} × the GET floor.\n`;
   return [
     table,
-    '',
+    shape,
     '| target (targets.md) | result | measured |',
     '| --- | --- | --- |',
     ...verdicts,

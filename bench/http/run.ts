@@ -99,7 +99,8 @@ async function main(): Promise<void> {
         LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info',
       });
     }
-    for (const peer of PEERS.filter(wanted)) {
+    // raw-post is the raw server's other route.
+    for (const peer of PEERS.filter((key) => wanted(key) || (key === 'raw' && wanted('raw-post')))) {
       ports[peer] = await freePort();
       await start(peer, [join(__dirname, 'servers', `${peer}.js`), String(ports[peer]), redisServer.url]);
     }
@@ -143,10 +144,10 @@ async function main(): Promise<void> {
     };
     const peers = peerTargets(fixture, ports);
     const all: Target[] = [
-      ...peers.filter((t) => t.key === 'raw'),
+      ...peers.filter((t) => t.key === 'raw' || t.key === 'raw-post'),
       ...sessiondTargets(fixture, ports['sessiond'] ?? 0),
       ...BUILDS.flatMap(({ label }) => sessiondTargets(fixture, ports[`sessiond@${label}`] ?? 0, label)),
-      ...peers.filter((t) => t.key !== 'raw'),
+      ...peers.filter((t) => t.key !== 'raw' && t.key !== 'raw-post'),
     ];
     const targets = all.filter((t) => wanted(t.key));
 

@@ -98,6 +98,24 @@ export function peerTargets(fixture: Fixture, ports: Readonly<Record<string, num
       spec: spec(port('raw'), 'GET', byToken),
     },
     {
+      // The same floor for the shape of POST /introspect: the same headers and JSON body.
+      key: 'raw-post',
+      name: 'raw floor, POST shape: node:http + JSON body + one ioredis GET',
+      sessiond: false,
+      server: 'raw',
+      commands: ['get'],
+      roundTrips: ['get'],
+      spec: spec(
+        port('raw'),
+        'POST',
+        fixture.sessions.map((s) => ({
+          path: '/introspect',
+          headers: { authorization: fixture.basic, 'content-type': 'application/json' },
+          body: JSON.stringify({ token: s.token }),
+        })),
+      ),
+    },
+    {
       key: 'fastify',
       name: 'Fastify 5 + one ioredis GET',
       sessiond: false,
