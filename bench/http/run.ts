@@ -18,9 +18,10 @@ import { peerTargets, sessiondTargets, type Target } from './targets';
 
 // `npm run bench` part 1: token validation over HTTP through sessiond (introspection,
 // GET /token-services/{id} with X-auth-token, and forward-auth as nginx asks it) against five peers
-// built here (raw node:http, Fastify, bare Express, express-session, hello), all on one private
-// Redis, interleaved A B C D … for ROUNDS rounds after one unrecorded warm-up pass, autocannon in a
-// separate process, 100 connections over 10,000 distinct tokens. Targets (targets.md): ≥ 0.9 × the
+// built here (raw node:http, also in POST /introspect's shape; Fastify, bare Express,
+// express-session, hello), all on one private Redis, interleaved A B C D … for ROUNDS rounds after
+// one unrecorded warm-up pass, autocannon in a separate process, 100 connections over 10,000
+// distinct tokens. Targets (targets.md): ≥ 0.9 × the
 // raw floor with p99 ≤ 1.1 × its p99; ≥ 0.9 × bare, ≥ 1.8 × express-session, p99 ≤ 1.2 × bare's.
 // Each run also reads the CPU time the target's server process and Redis used, per request.
 // BENCH_TARGETS=raw,get,… runs a subset (profiling one change against the floor), and
