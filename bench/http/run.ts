@@ -21,8 +21,8 @@ import { peerTargets, sessiondTargets, type Target } from './targets';
 // built here (raw node:http, also in POST /introspect's shape; Fastify, bare Express,
 // express-session, hello), all on one private Redis, interleaved A B C D … for ROUNDS rounds after
 // one unrecorded warm-up pass, autocannon in a separate process, 100 connections over 10,000
-// distinct tokens. Targets (targets.md): ≥ 0.9 × the
-// raw floor with p99 ≤ 1.1 × its p99; ≥ 0.9 × bare, ≥ 1.8 × express-session, p99 ≤ 1.2 × bare's.
+// distinct tokens. Targets (targets.md): ≥ 0.9 × the raw floor with p99 ≤ 1.1 × its p99; ≥ 0.9 ×
+// bare, ≥ 1.8 × express-session, p99 ≤ 1.2 × bare's.
 // Each run also reads the CPU time the target's server process and Redis used, per request.
 // BENCH_TARGETS=raw,get,… runs a subset (profiling one change against the floor), and
 // BENCH_SESSIOND_BUILDS=label=/copy/apps/auth-api/dist/main.js,… measures other builds of sessiond

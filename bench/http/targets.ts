@@ -73,13 +73,18 @@ export function sessiondTargets(fixture: Fixture, port: number, build?: string):
       'introspect',
       'sessiond POST /introspect',
       'POST',
-      fixture.sessions.map((s) => ({
-        path: '/api/v1/auth/introspect',
-        headers: { authorization: fixture.basic, 'content-type': 'application/json' },
-        body: JSON.stringify({ token: s.token }),
-      })),
+      introspections(fixture, '/api/v1/auth/introspect'),
     ),
   ];
+}
+
+/** An introspection request per session, to `path`: the client's Basic credentials and a JSON body. */
+function introspections(fixture: Fixture, path: string): LoadSpec['variants'] {
+  return fixture.sessions.map((s) => ({
+    path,
+    headers: { authorization: fixture.basic, 'content-type': 'application/json' },
+    body: JSON.stringify({ token: s.token }),
+  }));
 }
 
 /** The peers, by key: each on its own port (servers/<key>.js). */
@@ -105,15 +110,7 @@ export function peerTargets(fixture: Fixture, ports: Readonly<Record<string, num
       server: 'raw',
       commands: ['get'],
       roundTrips: ['get'],
-      spec: spec(
-        port('raw'),
-        'POST',
-        fixture.sessions.map((s) => ({
-          path: '/introspect',
-          headers: { authorization: fixture.basic, 'content-type': 'application/json' },
-          body: JSON.stringify({ token: s.token }),
-        })),
-      ),
+      spec: spec(port('raw'), 'POST', introspections(fixture, '/introspect')),
     },
     {
       key: 'fastify',
